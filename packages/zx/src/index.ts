@@ -1,0 +1,2 @@
+export { Status, StatusError, statusName, check } from './status.js';
+export { Handle, ObjType } from './handle.js';
