@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The `fdf` command line. Each area registers its own subcommands from
+ * ./commands; this file only wires them together and turns a StatusError into
+ * a clean message and a non-zero exit code.
+ */
+import { Command } from 'commander';
+import { StatusError } from '@fdf/zx';
+import { registerFidlCommands } from './commands/fidl.js';
+
+export function createProgram(): Command {
+  const program = new Command('fdf')
+    .description('Write, compose, migrate and measure driver stacks on an in-process driver runtime')
+    .showHelpAfterError();
+  registerFidlCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof StatusError) {
+      console.error(`fdf: ${err.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main(process.argv);
