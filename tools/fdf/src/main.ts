@@ -6,12 +6,14 @@
  */
 import { Command } from 'commander';
 import { StatusError } from '@fdf/zx';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerFidlCommands } from './commands/fidl.js';
 
 export function createProgram(): Command {
   const program = new Command('fdf')
     .description('Write, compose, migrate and measure driver stacks on an in-process driver runtime')
     .showHelpAfterError();
+  registerDemoCommand(program);
   registerFidlCommands(program);
   return program;
 }
