@@ -1,0 +1,22 @@
+/** The Banjo, Driver and Channel transports, and the protocol types generated code refers to. */
+export type {
+  ClientBase,
+  Completer,
+  ErrorCompleter,
+  EventStreams,
+  OneWayCompleter,
+  Result,
+  ServerBinding,
+  SyncClientBase,
+  TransportStats,
+  UnknownMethod,
+} from './types.js';
+export { EventStream, hangingGet, type Observer, type Subscription } from './eventStream.js';
+export { defineProtocol, type AnyProtocol, type ProtocolDescriptor } from './protocol.js';
+export { methodInfo, protocolMethods, type MethodInfo } from './methodInfo.js';
+export { codecOf, lazyCodec, type EncodedMessage, type FidlCodec } from './codec.js';
+export {
+  defineBanjoProtocol,
+  type BanjoProtocol,
+  type BanjoProtocolDescriptor,
+} from './banjo/banjoProtocol.js';
