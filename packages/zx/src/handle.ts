@@ -1,3 +1,5 @@
+import type { TransferListItem } from 'node:worker_threads';
+import type { HandleDescriptor } from './handleTransfer.js';
 import { Status, StatusError } from './status.js';
 
 /** zx_obj_type_t values (zircon/types.h). Runtime (fdf) handles report NONE. */
@@ -76,6 +78,41 @@ export abstract class Handle {
 
   /** Releases what the object holds; runs once, on the first close. */
   protected abstract onClose(): void;
+
+  /**
+   * Describes this handle for a message to another thread, pushing what must
+   * travel in the postMessage transfer list. The handle stays valid: the
+   * sender calls commitTransfer() once the post succeeded, so a failed send
+   * loses nothing. Kinds that live in one thread only (the default) throw
+   * ERR_NOT_SUPPORTED.
+   */
+  toTransfer(_transferList: TransferListItem[]): HandleDescriptor {
+    this.checkTransferable();
+    throw this.notTransferable();
+  }
+
+  /** Throws exactly what toTransfer would throw, without side effects. */
+  checkTransferable(): void {
+    this.assertOpen();
+    throw this.notTransferable();
+  }
+
+  /** Invalidates this handle after its descriptor was posted to another thread. */
+  commitTransfer(): void {
+    this.assertOpen();
+    this.markTransferred();
+    this.onTransferred();
+  }
+
+  /** Drops thread-local state (waits, listeners) when the object moved away. */
+  protected onTransferred(): void {}
+
+  private notTransferable(): StatusError {
+    return new StatusError(
+      Status.ERR_NOT_SUPPORTED,
+      `${ObjType[this.objType]} handle koid ${this.koid} cannot move to another thread; only zx kernel objects (VMO, channel, event, event pair, fifo) can be transferred`,
+    );
+  }
 
   [Symbol.dispose](): void {
     if (!this.#closed) this.close();
