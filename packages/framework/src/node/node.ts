@@ -118,8 +118,8 @@ export class Node {
 
   /** `root/sys/platform/ramdisk`: names along primary parents. */
   get path(): string {
-    const names: string[] = [];
-    for (let n: Node | undefined = this; n !== undefined; n = n.parent) names.push(n.name);
+    const names: string[] = [this.name];
+    for (let n = this.parent; n !== undefined; n = n.parent) names.push(n.name);
     return names.reverse().join('/');
   }
 
