@@ -17,6 +17,7 @@
 import { EventEmitter } from 'node:events';
 import { Subject } from 'rxjs';
 import { Arena, Channel, Dispatcher, env, type Message } from '@fdf/runtime';
+import { Status } from '@fdf/zx';
 import type { BenchCase, BenchResult, BenchSuite } from './harness.js';
 import { crossWorkerCases } from './crossWorker.js';
 
@@ -100,7 +101,8 @@ function driverPair(tag: string): Pair {
 
 /** Arms a read handler that takes one message per wait and re-arms, as FIDL bindings do. */
 function serve(end: Channel, d: Dispatcher, onMessage: (m: Message) => void): void {
-  const handler = (): void => {
+  const handler = (status: Status): void => {
+    if (status !== Status.OK) return;
     const m = end.read();
     onMessage(m);
     m.arena?.release();

@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander';
 import { Arena, Channel, Dispatcher, env, type Message } from '@fdf/runtime';
+import { Status } from '@fdf/zx';
 
 interface Request {
   id: number;
@@ -27,7 +28,9 @@ interface Hop {
 
 /** Reads one message per wait and re-arms, as FIDL bindings do. */
 function onMessages(end: Channel, d: Dispatcher, handle: (m: Message) => void): void {
-  const handler = (): void => {
+  const handler = (status: Status): void => {
+    // CANCELED at shutdown, PEER_CLOSED when the other driver went away.
+    if (status !== Status.OK) return;
     const m = end.read();
     handle(m);
     end.waitAsync(d, handler);
