@@ -45,8 +45,10 @@ export type NamedType =
   | { kind: 'enum'; decl: IrEnum }
   | { kind: 'bits'; decl: IrBits };
 
+/** Rounds up to a multiple of 8; arithmetic, not bitwise, as decoded counts reach 2^35. */
 export function align8(n: number): number {
-  return (n + 7) & ~7;
+  const r = n % 8;
+  return r === 0 ? n : n + 8 - r;
 }
 
 const PRIMITIVE_SIZE: Record<string, number> = {
