@@ -5,6 +5,7 @@
  * empty and unions pick non-recursive variants. Handles are not generated.
  */
 import fc from 'fast-check';
+import { Status, StatusError } from '@fdf/zx';
 import type { IrRoot, IrType } from '../../src/ir/types.js';
 import { TypeRegistry } from '../../src/wire/layout.js';
 import { utf8Length } from '../../src/wire/utf8.js';
@@ -75,7 +76,10 @@ export class ArbitraryFactory {
       }
       case 'handle':
       case 'endpoint':
-        throw new Error('arbitrary values with handles are not generated; test handles directly');
+        throw new StatusError(
+          Status.ERR_NOT_SUPPORTED,
+          'arbitrary values with handles are not generated; test handles directly',
+        );
       case 'identifier':
         return this.identifier(type, budget);
     }
