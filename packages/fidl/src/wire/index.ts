@@ -21,3 +21,4 @@ export { memberKey } from './names.js';
 export { gidlToValue, valueToGidl, formatGidlJson } from './gidlJson.js';
 export type { JsonValue } from './gidlJson.js';
 export { formatHex, parseHex } from './hex.js';
+export { encodeJsonToHex, decodeHexToJson } from './wireText.js';
