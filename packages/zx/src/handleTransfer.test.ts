@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type TransferListItem } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { expectStatus } from '../test/expectStatus.js';
 import { Event } from './event.js';
@@ -18,9 +18,9 @@ class LocalOnly extends Handle {
   protected onClose(): void {}
 }
 
-function roundTrip(value: unknown, transferList: Transferable[] | readonly unknown[]): unknown {
+function roundTrip(value: unknown, transferList: TransferListItem[]): unknown {
   const { port1, port2 } = new MessageChannel();
-  port1.postMessage(value, transferList as Transferable[]);
+  port1.postMessage(value, transferList);
   const received = receiveMessageOnPort(port2)?.message;
   port1.close();
   return received;
