@@ -60,15 +60,19 @@ export class DiagnosticsError extends StatusError {
   }
 }
 
-/** Throws ERR_INVALID_ARGS with all of `diagnostics` when there is at least one. */
-export function throwIfAny(what: string, diagnostics: readonly Diagnostic[]): void {
-  if (diagnostics.length === 0) return;
+/** The ERR_INVALID_ARGS error for `what` (a file, a manifest) carrying `diagnostics`. */
+export function invalidInput(what: string, diagnostics: readonly Diagnostic[]): DiagnosticsError {
   const n = diagnostics.length;
-  throw new DiagnosticsError(
+  return new DiagnosticsError(
     Status.ERR_INVALID_ARGS,
     `${what} has ${n} error${n === 1 ? '' : 's'}:`,
     diagnostics,
   );
+}
+
+/** Throws invalidInput(what, diagnostics) when there is at least one diagnostic. */
+export function throwIfAny(what: string, diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.length > 0) throw invalidInput(what, diagnostics);
 }
 
 function editDistance(a: string, b: string): number {

@@ -23,11 +23,19 @@ import {
   type ConditionNode,
   type IdentNode,
   type Pos,
+  type PositionMap,
   type StatementNode,
   type UsingNode,
   type ValueNode,
 } from './parser.js';
 import { findContradictions } from './contradictions.js';
+
+export interface CompileOptions {
+  /** Where the rule text sits in `file`, when it is embedded in another document. */
+  readonly position?: PositionMap;
+  /** How to name the rules in messages; the file name by default. */
+  readonly what?: string;
+}
 
 /** Library of the built-in keys (`fuchsia.BIND_PROTOCOL`), available without a using line. */
 const BUILTIN_LIBRARY = 'fuchsia';
@@ -243,16 +251,21 @@ class Compiler {
  * Compiles bind rules written in the bind language. All problems in the file
  * are reported together in one DiagnosticsError (ERR_INVALID_ARGS).
  */
-export function compileBindRules(source: string, file: string): BindRules {
+export function compileBindRules(
+  source: string,
+  file: string,
+  options: CompileOptions = {},
+): BindRules {
   const diagnostics: Diagnostic[] = [];
-  const ast = parseBindSource(source, file, diagnostics);
+  const ast = parseBindSource(source, file, diagnostics, options.position);
+  const start = options.position?.(1, 1) ?? { line: 1, col: 1 };
   const compiler = new Compiler(file, diagnostics);
   const usings = compiler.usings(ast.usings);
   const isComposite = ast.composite !== undefined || ast.parents.length > 0;
   let rules: BindRules;
 
   if (!isComposite) {
-    const body = compiler.block(ast.statements, { line: 1, col: 1 }, `${file}`);
+    const body = compiler.block(ast.statements, start, options.what ?? file);
     rules = { kind: 'program', file, usings, body };
   } else {
     const first = ast.statements[0];
@@ -265,7 +278,7 @@ export function compileBindRules(source: string, file: string): BindRules {
         fix: 'move this statement into the parent block it constrains',
       });
     }
-    const at = ast.composite ?? { line: 1, col: 1 };
+    const at = ast.composite ?? start;
     if (ast.parents.length === 0) {
       diagnostics.push({
         file,
@@ -318,13 +331,17 @@ export function compileBindRules(source: string, file: string): BindRules {
         : { kind: 'composite', file, name: ast.composite.name, usings, parents };
     rules = composite;
   }
-  throwIfAny(`bind rules ${file}`, diagnostics);
+  throwIfAny(`bind rules ${options.what ?? file}`, diagnostics);
   return rules;
 }
 
 /** Like compileBindRules, for places where only rules for a single node make sense. */
-export function compileBindProgram(source: string, file: string): BindProgram {
-  const rules = compileBindRules(source, file);
+export function compileBindProgram(
+  source: string,
+  file: string,
+  options: CompileOptions = {},
+): BindProgram {
+  const rules = compileBindRules(source, file, options);
   if (rules.kind !== 'program') {
     throw new StatusError(
       Status.ERR_WRONG_TYPE,

@@ -529,8 +529,27 @@ class Parser {
   }
 }
 
-/** Parses `source`; syntax errors are appended to `diagnostics`. */
-export function parseBindSource(source: string, file: string, diagnostics: Diagnostic[]): FileNode {
-  const tokens = tokenize(source, file, diagnostics);
+/** Maps a position in the rule text to a position in the file that holds it. */
+export type PositionMap = (line: number, col: number) => Pos;
+
+/**
+ * Parses `source`; syntax errors are appended to `diagnostics`. `map` places
+ * rules embedded in another file (a YAML block in a manifest) at their real
+ * position in that file, so every later location is already right.
+ */
+export function parseBindSource(
+  source: string,
+  file: string,
+  diagnostics: Diagnostic[],
+  map?: PositionMap,
+): FileNode {
+  const lexical: Diagnostic[] = [];
+  let tokens = tokenize(source, file, lexical);
+  if (map !== undefined) {
+    tokens = tokens.map((t) => ({ ...t, ...map(t.line, t.col) }));
+    for (const d of lexical) diagnostics.push({ ...d, ...map(d.line, d.col) });
+  } else {
+    diagnostics.push(...lexical);
+  }
   return new Parser(tokens, file, diagnostics).parseFile();
 }

@@ -4,7 +4,13 @@
  * "Unrecognized key".
  */
 import type { z } from 'zod';
-import { didYouMean, listOrNone, type Diagnostic } from '../diagnostics.js';
+import {
+  didYouMean,
+  invalidInput,
+  listOrNone,
+  throwIfAny,
+  type Diagnostic,
+} from '../diagnostics.js';
 import { formatYamlPath, type YamlPath, type YamlSource } from './yamlSource.js';
 
 type Issue = z.core.$ZodIssue;
@@ -83,6 +89,17 @@ export function describeInput(input: unknown): string {
   return 'a mapping';
 }
 
+/** Reported where the key should be: at the mapping that lacks it. */
+function missingKey(source: YamlSource, path: YamlPath, wanted: string): Diagnostic {
+  const key = String(path[path.length - 1]);
+  const d = source.at(
+    path.slice(0, -1),
+    `missing required key '${key}'`,
+    `add \`${key}:\` with ${wanted}`,
+  );
+  return { ...d, path: formatYamlPath(path) };
+}
+
 function issueDiagnostics(
   source: YamlSource,
   issue: Issue,
@@ -94,13 +111,7 @@ function issueDiagnostics(
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined && local.length > 0) {
-        const key = String(local[local.length - 1]);
-        const d = source.at(
-          path.slice(0, -1),
-          `missing required key '${key}'`,
-          `add \`${key}:\` with ${expected(issue.expected)}`,
-        );
-        return [{ ...d, path: formatYamlPath(path) }];
+        return [missingKey(source, path, expected(issue.expected))];
       }
       return [
         source.at(
@@ -165,6 +176,7 @@ function issueDiagnostics(
       const input = (issue as { input?: unknown }).input;
       const wanted =
         shapes.length > 0 ? [...new Set(shapes)].join(' or ') : 'one of the accepted forms';
+      if (input === undefined && local.length > 0) return [missingKey(source, path, wanted)];
       return [source.at(path, `expected ${wanted}, found ${describeInput(input)}`)];
     }
     default:
@@ -180,4 +192,19 @@ export function zodIssuesToDiagnostics(
   base: YamlPath = [],
 ): Diagnostic[] {
   return issues.flatMap((issue) => issueDiagnostics(source, issue, base, schema));
+}
+
+/**
+ * Checks a parsed YAML file against `schema`: syntax errors first, then every
+ * schema problem, thrown together as one DiagnosticsError naming `what`.
+ */
+export function validateYaml<S extends z.ZodType>(
+  source: YamlSource,
+  schema: S,
+  what: string,
+): z.output<S> {
+  throwIfAny(what, source.syntaxErrors);
+  const parsed = schema.safeParse(source.data(), { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw invalidInput(what, zodIssuesToDiagnostics(source, parsed.error.issues, schema));
 }
