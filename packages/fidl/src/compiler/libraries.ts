@@ -2,7 +2,7 @@
  * Groups parsed files into libraries, wires each file's `using` lines to the
  * libraries they name, and orders libraries so dependencies come first.
  */
-import { compoundText, type RawFile } from './ast.js';
+import { compoundText, type RawAttribute, type RawFile } from './ast.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { ImportEntry, Library } from './model.js';
 
@@ -27,6 +27,13 @@ export function groupLibraries(files: RawFile[], sink: DiagnosticSink, zxPath?: 
     }
     lib.files.push(file);
     for (const attr of file.attributes) {
+      // Library documentation may be spread over files; it is concatenated.
+      const prevDoc = attr.docText !== undefined ? lib.attributes.findIndex((a) => a.docText !== undefined) : -1;
+      if (prevDoc >= 0) {
+        const prev = lib.attributes[prevDoc] as RawAttribute;
+        lib.attributes[prevDoc] = { ...prev, docText: `${prev.docText ?? ''}\n${attr.docText ?? ''}` };
+        continue;
+      }
       const dup =
         attr.docText === undefined &&
         lib.attributes.find((a) => a.docText === undefined && a.name.name === attr.name.name);

@@ -98,11 +98,10 @@ class Registrar {
             }
             const layout = ctor.layout.layout;
             const attributes = this.mergeAttributes(raw.attributes, layout.attributes);
-            const decl = this.registerLayout(file, layout, raw.name, attributes, undefined, {
+            ctor.inlineDecl = this.registerLayout(file, layout, raw.name, attributes, undefined, {
               path: [raw.name.name],
               flat: raw.name.name,
             });
-            if (decl) ctor.inlineDecl = decl;
             break;
           }
           case 'protocol':
@@ -258,7 +257,7 @@ class Registrar {
     attributes: RawAttribute[],
     naming: string[] | undefined,
     ctx: NameCtx,
-  ): LayoutDecl | undefined {
+  ): LayoutDecl {
     const common = {
       name: name.name,
       library: this.lib,
@@ -391,7 +390,9 @@ class Registrar {
         break;
       }
     }
-    if (!this.add(decl)) return undefined;
+    // Even a colliding declaration keeps walking its members, so the one
+    // collision is the only error reported for it.
+    this.add(decl);
     for (const m of layout.members) {
       if (m.kind === 'value' || !m.type || !m.name) continue;
       this.walkCtor(file, m.type, {
@@ -407,7 +408,7 @@ class Registrar {
     if (ctor.layout.kind === 'inline') {
       const layout = ctor.layout.layout;
       const name = this.generatedName(layout) ?? ctx.flat;
-      const decl = this.registerLayout(
+      ctor.inlineDecl = this.registerLayout(
         file,
         layout,
         { name, span: layout.kindSpan },
@@ -415,7 +416,6 @@ class Registrar {
         ctx.path,
         { path: ctx.path, flat: name },
       );
-      if (decl) ctor.inlineDecl = decl;
     }
     for (const p of ctor.params ?? []) {
       if (p.kind === 'type') this.walkCtor(file, p.ctor, ctx);
