@@ -138,6 +138,13 @@ export class ArbitraryFactory {
           );
           if (flat.length > 0) members = flat;
         }
+        if (members.length === 0) {
+          // An empty flexible union has no value a sender can construct.
+          throw new StatusError(
+            Status.ERR_NOT_SUPPORTED,
+            `union ${id} has no variants to generate`,
+          );
+        }
         const variants = members.map((m) =>
           this.of(m.type, budget - 1).map((v) => ({ $tag: m.key, [m.key]: v })),
         );
