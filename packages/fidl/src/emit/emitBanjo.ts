@@ -1,7 +1,7 @@
 import type { IrProtocol } from '../ir/types.js';
 import { methodInfo } from '../transport/methodInfo.js';
 import type { EmitContext } from './context.js';
-import { methodTypes } from './emitProtocol.js';
+import { methodTypes, withDoc } from './emitProtocol.js';
 import { declName, propKey, safeIdent } from './names.js';
 import { quote, type Printer } from './printer.js';
 
@@ -28,8 +28,7 @@ export function emitBanjo(proto: IrProtocol, p: Printer, ctx: EmitContext): void
     return `(${params.replace(/, $/, '')}): ${m.t.result}`;
   };
 
-  p.doc(proto.doc);
-  p.line(`/** Function table of \`${proto.name}\` (@transport("Banjo")): every entry gets the context first. */`);
+  p.doc(withDoc(proto.doc, `Function table of \`${proto.name}\` (@transport("Banjo")): every entry gets the context first.`));
   p.block(`export interface ${ops}<C = unknown> {`, () => {
     for (const m of calls) {
       p.doc(m.ir.doc);

@@ -30,6 +30,11 @@ export function methodTypes(info: MethodInfo, ctx: EmitContext): MethodTypes {
   };
 }
 
+/** The declaration's own doc comment, then what the generated item is. */
+export function withDoc(doc: string | undefined, what: string): string {
+  return doc === undefined || doc.trim() === '' ? what : `${doc.trim()}\n\n${what}`;
+}
+
 function ordinalLiteral(ordinal: bigint): string {
   return `0x${ordinal.toString(16)}n`;
 }
@@ -54,7 +59,6 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   const arena = ctx.runtime('Arena');
   const where = `\`${proto.name}\` (${proto.openness}, @transport("${proto.transport}"))`;
 
-  p.doc(proto.doc);
   p.line(`/** Method ordinals of ${where}: sha256 of the selector, as on the wire. */`);
   p.block(`export const ${ordinals} = {`, () => {
     for (const m of methods) p.line(`${propKey(m.t.info.name)}: ${ordinalLiteral(m.t.info.ordinal)},`);
@@ -74,7 +78,7 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   }
   p.line();
 
-  p.line(`/** Client of ${where}. Two-way calls resolve with the reply; one-way calls return once written. */`);
+  p.doc(withDoc(proto.doc, `Client of ${where}. Two-way calls resolve with the reply; one-way calls return once written.`));
   p.block(`export interface ${client} extends ${ctx.fidl('ClientBase')}<${events}> {`, () => {
     for (const m of calls) {
       p.doc(m.ir.doc);
@@ -115,7 +119,12 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   });
   p.line();
 
-  p.line(`/** Binds ${proto.name} to a transport: \`createDriverClient(${name}, channel)\`, \`bindChannelServer(${name}, zxChannel, impl)\`. */`);
+  p.doc(
+    withDoc(
+      proto.doc,
+      `Binds ${proto.name} to a transport: \`createDriverClient(${name}, channel)\`, \`bindChannelServer(${name}, zxChannel, impl)\`.`,
+    ),
+  );
   p.line(
     `export const ${name}: ${ctx.fidl('ProtocolDescriptor')}<${client}, ${server}, ${events}, ${syncClient}> = ${ctx.fidl('defineProtocol')}(codingTable, ${quote(proto.name)});`,
   );

@@ -11,7 +11,7 @@ export type {
   TransportStats,
   UnknownMethod,
 } from './types.js';
-export { EventStream, hangingGet, type Observer, type Subscription } from './eventStream.js';
+export { hangingGet } from './events.js';
 export { defineProtocol, type AnyProtocol, type ProtocolDescriptor } from './protocol.js';
 export { methodInfo, protocolMethods, type MethodInfo } from './methodInfo.js';
 export { codecOf, lazyCodec, type EncodedMessage, type FidlCodec } from './codec.js';
@@ -20,3 +20,7 @@ export {
   type BanjoProtocol,
   type BanjoProtocolDescriptor,
 } from './banjo/banjoProtocol.js';
+export { createDriverClient, type DriverClientOptions } from './driver/driverClient.js';
+export { bindDriverServer, type DriverServerOptions } from './driver/driverServer.js';
+export { createDriverSyncClient, type DriverSyncClientOptions } from './driver/driverSyncClient.js';
+export { FRAMEWORK_ERR_UNKNOWN_METHOD } from './results.js';

@@ -28,9 +28,24 @@ export interface MethodInfo {
   readonly isAsync: boolean;
 }
 
+/**
+ * Names a generated client or server already uses for something else (and
+ * `then`, which would make a client look like a promise). A FIDL method with
+ * one of these names gets a trailing underscore: `Close` -> `close_`.
+ */
+const TAKEN = new Set([
+  'events', 'stats', 'closed', 'isClosed', 'close', 'then', 'constructor', 'handleUnknownMethod',
+  'toString', 'valueOf', 'hasOwnProperty', '__proto__',
+]);
+
+export function methodName(fidlName: string): string {
+  const name = lowerCamel(fidlName);
+  return TAKEN.has(name) ? `${name}_` : name;
+}
+
 export function methodInfo(m: IrMethod): MethodInfo {
   return {
-    name: lowerCamel(m.name),
+    name: methodName(m.name),
     fidlName: m.name,
     ordinal: BigInt(m.ordinal),
     kind: m.kind,

@@ -5,7 +5,7 @@
  */
 import type { Arena } from '@fdf/runtime';
 import type { Status } from '@fdf/zx';
-import type { EventStream } from './eventStream.js';
+import type { Observable } from 'rxjs';
 
 /** The outcome of a method with `error` syntax: the result union without its transport variant. */
 export type Result<R, E> = { $tag: 'response'; response: R } | { $tag: 'err'; err: E };
@@ -49,11 +49,11 @@ export interface UnknownMethod {
   kind: 'one-way' | 'two-way';
 }
 
-export type EventStreams<E> = { readonly [K in keyof E]: EventStream<E[K]> };
+export type EventStreams<E> = { readonly [K in keyof E]: Observable<E[K]> };
 
 /** What every client has besides its methods. */
 export interface ClientBase<E> {
-  /** One stream per event; hot, completed or failed when the channel closes. */
+  /** One RxJS Observable per event: hot, completed when the channel closes (the reason is in `closed`). */
   readonly events: EventStreams<E>;
   readonly stats: Readonly<TransportStats>;
   /**
