@@ -60,7 +60,7 @@ export class ArbitraryFactory {
       case 'vector': {
         const maxLength = Math.min(type.maxCount ?? MAX_ELEMENTS, MAX_ELEMENTS);
         const el = type.elementType;
-        const v =
+        const v: fc.Arbitrary<unknown> =
           el.kind === 'primitive' && el.subtype === 'uint8'
             ? fc.uint8Array({ maxLength: Math.min(type.maxCount ?? 24, 24) })
             : fc.array(this.of(el, budget - 1), { maxLength: budget <= 0 ? 0 : maxLength });
