@@ -161,6 +161,9 @@ function issueDiagnostics(
       }
       return [source.at(path, message)];
     }
+    case 'invalid_key':
+      // The nested issues describe the key itself; point at the key.
+      return issue.issues.map((e) => source.at(path, e.message, undefined, 'key'));
     case 'invalid_union': {
       // Pick the alternative whose shape fits the input (its complaints are
       // below the top level); when none does, list the accepted shapes.
