@@ -8,6 +8,7 @@ import { Status, StatusError, statusName } from '@fdf/zx';
 import type { MethodInfo } from '../methodInfo.js';
 import type { ProtocolDescriptor } from '../protocol.js';
 import { errorValue, responseValue, unknownMethodValue } from '../results.js';
+import { runHandler, type Handlers } from '../serverHandlers.js';
 import { newStats, type ServerBinding, type TransportStats } from '../types.js';
 import { dispatcherFor } from './driverClient.js';
 import { DriverFrame, EPITAPH_ORDINAL, FrameBytes, frameBytes, frameOf } from './frame.js';
@@ -30,10 +31,6 @@ export function bindDriverServer<C, S, E, SC>(
   return new DriverServer(proto, channel, impl as Handlers, d).binding as ServerBinding<E>;
 }
 
-type Handler = (...args: unknown[]) => unknown;
-type Handlers = Record<string, Handler | undefined> & {
-  handleUnknownMethod?: (m: { ordinal: bigint; kind: 'one-way' | 'two-way' }) => void;
-};
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDescriptor = ProtocolDescriptor<any, any, any, any>;
 
@@ -111,49 +108,21 @@ class DriverServer {
       this.#onUnknown(frame, msg.data instanceof FrameBytes, arena);
       return;
     }
+    if ((m.kind === 'two-way') !== (frame.txid !== 0)) {
+      // A two-way request without a txid (or a one-way with one) cannot be answered correctly.
+      arena.release();
+      this.closeWithEpitaph(Status.ERR_INVALID_ARGS);
+      return;
+    }
     const reply = m.kind === 'two-way' ? new DriverCompleter(this, m, frame.txid, msg.data instanceof FrameBytes, arena) : null;
-    const oneWay = reply ?? {
-      closeWithEpitaph: (status: Status) => this.closeWithEpitaph(status),
-    };
-    const handler = this.impl[m.name];
-    if (typeof handler !== 'function') {
-      reply?.dropArena();
-      if (reply === null) arena.release();
-      this.closeWithEpitaph(Status.ERR_NOT_SUPPORTED);
-      return;
-    }
-    const args = m.request === null ? [oneWay, arena] : [frame.payload, oneWay, arena];
-    this.#run(() => handler.apply(this.impl, args), () => {
-      if (reply === null) arena.release();
-      else if (reply.pending && this.unbindStatus !== null) reply.dropArena();
+    runHandler(this.impl, m, frame.payload, reply ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) }, arena, {
+      fail: (status) => this.closeWithEpitaph(status),
+      done: () => {
+        // A one-way request's arena lives until its handler is done; a two-way one's until the reply.
+        if (reply === null) arena.release();
+        else reply.releaseIfAbandoned();
+      },
     });
-  }
-
-  /**
-   * Runs a handler; a throw or a rejected promise closes the channel with the
-   * error's status (the client's pending calls fail with it), never the host.
-   */
-  #run(call: () => unknown, done: () => void): void {
-    const fail = (err: unknown): void => {
-      const status = StatusError.is(err) ? err.status : Status.ERR_INTERNAL;
-      this.closeWithEpitaph(status === Status.OK ? Status.ERR_INTERNAL : status);
-    };
-    let result: unknown;
-    try {
-      result = call();
-    } catch (err) {
-      fail(err);
-      done();
-      return;
-    }
-    if (result instanceof Promise) {
-      result.then(done, (err: unknown) => {
-        fail(err);
-        done();
-      });
-    } else {
-      done();
-    }
   }
 
   #onUnknown(frame: DriverFrame, asBytes: boolean, arena: Arena): void {
@@ -234,11 +203,17 @@ class DriverCompleter {
   }
 
   closeWithEpitaph(status: Status): void {
-    if (this.#pending) this.dropArena();
+    this.#finish();
     this.server.closeWithEpitaph(status);
   }
 
-  dropArena(): void {
+  /** After the handler returned: a completer the binding can no longer use gives its arena back. */
+  releaseIfAbandoned(): void {
+    if (this.#pending && this.server.unbindStatus !== null) this.#finish();
+  }
+
+  #finish(): void {
+    if (!this.#pending) return;
     this.#pending = false;
     this.arena.release();
   }

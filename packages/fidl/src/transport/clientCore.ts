@@ -1,0 +1,173 @@
+/**
+ * What the Driver and Channel clients share: the client object handed to the
+ * driver (methods from the protocol's method table, events, stats, closed,
+ * close), pending two-way calls by txid, event streams, and the one way a
+ * client ends. The transports only say how a request is sent and how a
+ * message arrives.
+ */
+import { Arena } from '@fdf/runtime';
+import { Status, StatusError, statusName } from '@fdf/zx';
+import { EventSource } from './events.js';
+import type { MethodInfo } from './methodInfo.js';
+import { PendingCalls, type PendingCall } from './pendingCalls.js';
+import type { AnyProtocol } from './protocol.js';
+import { callResult } from './results.js';
+import { newStats, type TransportStats } from './types.js';
+
+export abstract class ClientCore {
+  readonly stats: TransportStats = newStats();
+  readonly pending = new PendingCalls();
+  readonly events = new Map<bigint, { method: MethodInfo; source: EventSource<unknown> }>();
+  readonly api: Record<string, unknown>;
+  readonly closed: Promise<Status>;
+  closeStatus: Status | null = null;
+  /** The status of the epitaph the server sent, when it sent one. */
+  epitaph: Status | null = null;
+  #resolveClosed!: (s: Status) => void;
+
+  constructor(readonly proto: AnyProtocol) {
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    for (const m of proto.methods) {
+      if (m.kind === 'event') this.events.set(m.ordinal, { method: m, source: new EventSource<unknown>() });
+    }
+    this.api = this.#buildApi();
+  }
+
+  /** Writes one request; throws (nothing sent) when it cannot. */
+  protected abstract send(m: MethodInfo, request: unknown, arena: Arena | undefined, txid: number): void;
+  /** Closes the transport's channel end and stops reading. */
+  protected abstract stopTransport(): void;
+
+  #buildApi(): Record<string, unknown> {
+    const self = this;
+    const events: Record<string, unknown> = {};
+    for (const { method, source } of this.events.values()) events[method.name] = source.observable;
+    const api: Record<string, unknown> = {
+      events,
+      stats: this.stats,
+      closed: this.closed,
+      get isClosed(): boolean {
+        return self.closeStatus !== null;
+      },
+      close: () => this.teardown(Status.ERR_CANCELED),
+    };
+    for (const m of this.proto.methods) {
+      if (m.kind === 'event') continue;
+      const at = m.request === null ? 0 : 1;
+      api[m.name] =
+        m.kind === 'one-way'
+          ? (...args: unknown[]) => this.oneWay(m, at === 0 ? null : args[0], arenaArg(args[at]))
+          : (...args: unknown[]) => this.twoWay(m, at === 0 ? null : args[0], arenaArg(args[at]));
+    }
+    return api;
+  }
+
+  oneWay(m: MethodInfo, request: unknown, arena: Arena | undefined): void {
+    if (this.closeStatus !== null) throw this.closedError(m.fidlName);
+    this.send(m, request, arena, 0);
+  }
+
+  twoWay(m: MethodInfo, request: unknown, arena: Arena | undefined): Promise<unknown> {
+    if (this.closeStatus !== null) return Promise.reject(this.closedError(m.fidlName));
+    return new Promise((resolve, reject) => {
+      // Registered before the write: a reply may be handled before `send` returns.
+      const txid = this.pending.add({ method: m, resolve, reject, callerArena: arena ?? null });
+      try {
+        this.send(m, request, arena, txid);
+      } catch (err) {
+        this.pending.take(txid);
+        reject(err);
+      }
+    });
+  }
+
+  closedError(what: string): StatusError {
+    const s = this.closeStatus;
+    const status = s === null || s === Status.OK ? Status.ERR_PEER_CLOSED : s;
+    return new StatusError(
+      status,
+      `${this.proto.name}.${what}: the client is closed (${statusName(s ?? status)}); connect a new client`,
+    );
+  }
+
+  /** The pending call a reply answers; a reply nobody asked for is a protocol error (returns undefined). */
+  takeReply(txid: number, ordinal: bigint): PendingCall | undefined {
+    const call = this.pending.take(txid);
+    if (call === undefined || call.method.ordinal !== ordinal) {
+      if (call !== undefined) call.reject(new StatusError(Status.ERR_INVALID_ARGS, 'reply with the wrong ordinal'));
+      this.protocolError(
+        new StatusError(
+          Status.ERR_INVALID_ARGS,
+          `${this.proto.name}: a reply with txid ${txid} and ordinal 0x${ordinal.toString(16)} matches no pending call; the server is broken`,
+        ),
+      );
+      return undefined;
+    }
+    return call;
+  }
+
+  /** Resolves `call` with what the caller sees (payload, Result, or a transport error). */
+  settle(call: PendingCall, payload: unknown): void {
+    try {
+      call.resolve(callResult(call.method, this.proto.name, payload));
+    } catch (err) {
+      call.reject(err);
+    }
+  }
+
+  /** The event method of `ordinal`, or null (after dealing with it) when this client does not know it. */
+  eventOf(ordinal: bigint, flexible: boolean): { method: MethodInfo; source: EventSource<unknown> } | null {
+    const e = this.events.get(ordinal);
+    if (e !== undefined) return e;
+    // A newer server may send flexible events this client does not know: ignore them.
+    if (!flexible) {
+      this.protocolError(
+        new StatusError(
+          Status.ERR_NOT_SUPPORTED,
+          `${this.proto.name}: unknown strict event with ordinal 0x${ordinal.toString(16)}; regenerate the bindings`,
+        ),
+      );
+    }
+    return null;
+  }
+
+  /** A message this client cannot accept: close the channel, fail every call with the reason. */
+  protocolError(err: unknown): void {
+    this.teardown(StatusError.is(err) ? err.status : Status.ERR_INTERNAL, err);
+  }
+
+  /** The reader saw the channel close: the epitaph's status if one came, else the reader's. */
+  onTransportClosed(status: Status): void {
+    this.teardown(this.epitaph ?? status);
+  }
+
+  /**
+   * Ends the client once: closes the channel, fails pending calls, completes
+   * the event streams, resolves `closed` with `status`. An orderly ZX_OK
+   * epitaph still fails pending calls, with ZX_ERR_PEER_CLOSED.
+   */
+  teardown(status: Status, cause?: unknown): void {
+    if (this.closeStatus !== null) return;
+    this.closeStatus = status;
+    this.stopTransport();
+    const failWith = status === Status.OK ? Status.ERR_PEER_CLOSED : status;
+    const reason =
+      cause instanceof StatusError
+        ? cause
+        : new StatusError(
+            failWith,
+            failWith === Status.ERR_CANCELED
+              ? `${this.proto.name}: the client was closed before the reply came`
+              : `${this.proto.name}: the channel closed (${statusName(status)}) before the reply came`,
+          );
+    this.pending.failAll(() => reason);
+    for (const { source } of this.events.values()) source.complete();
+    this.#resolveClosed(status);
+  }
+}
+
+function arenaArg(v: unknown): Arena | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof Arena) return v;
+  throw new StatusError(Status.ERR_INVALID_ARGS, 'the last argument of a client call must be an Arena (or omitted)');
+}
