@@ -100,9 +100,9 @@ export function compileProtocol(decl: ProtocolDecl, ctx: CompileCtx): void {
         where(m),
         `method '${m.name}' (from ${m.declaredIn.name}) clashes with '${prev.name}' (from ${prev.declaredIn.name}) in protocol '${decl.name}'; rename one of them`,
       );
-    } else {
-      names.set(key, m);
+      continue; // same name, same ordinal: one error is enough
     }
+    names.set(key, m);
     if (m.ordinal === undefined) continue;
     const prevOrd = ordinals.get(m.ordinal);
     if (prevOrd && prevOrd !== m) {

@@ -28,10 +28,14 @@ export function groupLibraries(files: RawFile[], sink: DiagnosticSink, zxPath?: 
     lib.files.push(file);
     for (const attr of file.attributes) {
       // Library documentation may be spread over files; it is concatenated.
-      const prevDoc = attr.docText !== undefined ? lib.attributes.findIndex((a) => a.docText !== undefined) : -1;
+      const prevDoc =
+        attr.docText !== undefined ? lib.attributes.findIndex((a) => a.docText !== undefined) : -1;
       if (prevDoc >= 0) {
         const prev = lib.attributes[prevDoc] as RawAttribute;
-        lib.attributes[prevDoc] = { ...prev, docText: `${prev.docText ?? ''}\n${attr.docText ?? ''}` };
+        lib.attributes[prevDoc] = {
+          ...prev,
+          docText: `${prev.docText ?? ''}\n${attr.docText ?? ''}`,
+        };
         continue;
       }
       const dup =

@@ -45,6 +45,8 @@ export function registerLibrary(lib: Library, sink: DiagnosticSink): void {
 
 class Registrar {
   readonly #canonical = new Map<string, Decl>();
+  /** Set while registering a method whose name repeats: its generated names collide by construction. */
+  #quiet = false;
 
   constructor(
     readonly lib: Library,
@@ -161,6 +163,7 @@ class Registrar {
     const key = canonicalName(decl.name);
     const prev = this.#canonical.get(key);
     if (prev) {
+      if (this.#quiet) return false;
       const where = `${prev.span.file}:${prev.span.line}:${prev.span.column}`;
       const generated = decl.naming
         ? ` (the name was generated for an anonymous layout; rename the member or give the layout @generated_name("..."))`
@@ -445,7 +448,15 @@ class Registrar {
       composed: [],
     };
     if (!this.add(decl)) return;
-    for (const m of raw.methods) decl.methods.push(this.registerMethod(file, decl, m));
+    const names = new Set<string>();
+    for (const m of raw.methods) {
+      // A repeated method name is reported once, when the protocol compiles.
+      const key = canonicalName(m.name.name);
+      this.#quiet = names.has(key);
+      names.add(key);
+      decl.methods.push(this.registerMethod(file, decl, m));
+      this.#quiet = false;
+    }
   }
 
   registerMethod(file: RawFile, proto: ProtocolDecl, raw: RawMethod): Method {
