@@ -19,6 +19,8 @@ export function pushFrame(driver: object, dispatcher: Dispatcher | null): void {
 }
 
 export function popFrame(): void {
+  // After an env.reset() inside a callback the frames are already gone.
+  if (depth === 0) return;
   depth--;
   // Drop the references so a popped frame does not keep a driver alive.
   drivers[depth] = undefined;

@@ -212,7 +212,9 @@ export class Channel extends Handle {
    * Writes a message to the peer. The message takes its own reference on
    * `arena`; the writer keeps its own. Byte buffers in `data` must come from
    * the arena; any other object is handed over as is. On success the handles
-   * belong to the message; on failure nothing is consumed.
+   * belong to the message; on failure nothing is consumed. When the peer's
+   * handler runs inline and throws, the error comes out of `write` (the
+   * message was delivered).
    */
   write(arena: Arena | null, data: unknown = null, handles: Handle[] = NO_HANDLES): void {
     this.assertOpen('channel');

@@ -341,6 +341,11 @@ export class Dispatcher implements LoopClient {
     return this.synchronized && this.#running > 0;
   }
 
+  /**
+   * The one place where work queues on a dispatcher. The RFC's future work
+   * hooks in here: transport backpressure (a bounded queue that reports),
+   * tracing of operations across drivers, per-message priority.
+   */
   #enqueue(r: CallbackRequest): void {
     r.where = Where.queued;
     this.#queue.push(r);

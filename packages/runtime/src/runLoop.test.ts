@@ -44,6 +44,14 @@ describe('run loop', () => {
     expect(turnCount()).toBe(before);
   });
 
+  it('runUntilIdle takes back the turn it made unnecessary', () => {
+    const d = dispatcher(driver('a'), 'd');
+    d.post(() => {});
+    expect(isTurnScheduled()).toBe(true);
+    env.runUntilIdle();
+    expect(isTurnScheduled()).toBe(false);
+  });
+
   it('one turn runs at most BATCH_SIZE callbacks, then yields to I/O and timers', async () => {
     const d = dispatcher(driver('a'), 'd');
     let ran = 0;

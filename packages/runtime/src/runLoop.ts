@@ -121,7 +121,13 @@ export function runOneStep(): boolean {
 export function runUntilIdle(): void {
   for (;;) {
     promoteDue();
-    if (!runOneStep()) return;
+    if (!runOneStep()) break;
+  }
+  // Everything ran here; a turn scheduled meanwhile would find nothing to do.
+  if (immediate !== null && ready.isEmpty) {
+    clearImmediate(immediate);
+    immediate = null;
+    turnScheduled = false;
   }
 }
 
