@@ -124,6 +124,30 @@ describe('Token', () => {
     expect(seen).toEqual([Status.ERR_PEER_CLOSED]);
   });
 
+  it('a transfer or peer close while the dispatcher shuts down: one (CANCELED, null), the channel closes', () => {
+    const d = dispatcher(driver('parent'), 'parent');
+    const other = dispatcher(driver('other'), 'other');
+    const [t0, t1] = Token.create();
+    const out: Outcome[] = [];
+    t0.register(d, recorder(out));
+    d.shutdownAsync(); // completion comes later
+    const [mine, theirs] = Channel.create();
+    const seen: Status[] = [];
+    mine.waitAsync(other, (s) => seen.push(s));
+    t1.transfer(theirs);
+    env.runUntilIdle();
+    expect(out).toEqual([{ status: 'ERR_CANCELED', channel: null, on: 'parent' }]);
+    expect(seen).toEqual([Status.ERR_PEER_CLOSED]);
+    const d2 = dispatcher(driver('p2'), 'p2');
+    const [u0, u1] = Token.create();
+    const out2: Outcome[] = [];
+    u0.register(d2, recorder(out2));
+    d2.shutdownAsync();
+    u1.close();
+    env.runUntilIdle();
+    expect(out2.map((o) => o.status)).toEqual(['ERR_CANCELED']);
+  });
+
   it('register on a dispatcher that is not running: ERR_BAD_STATE', () => {
     const d = dispatcher(driver('parent'), 'parent');
     d.shutdownAsync();

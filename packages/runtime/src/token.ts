@@ -26,13 +26,13 @@ class Registration implements RequestTarget, PendingRegistration {
 
   /** Hands the outcome over to the dispatcher (inline or queued). */
   schedule(status: Status, channel: Channel | null): void {
-    this.done = true;
-    this.dispatcher.removePendingRegistration(this);
     if (this.dispatcher.state !== 'running') {
-      // The shutdown already gave (or will give) this registration its CANCELED call.
+      // The shutdown gives this registration its (CANCELED, null) call.
       channel?.close();
       return;
     }
+    this.done = true;
+    this.dispatcher.removePendingRegistration(this);
     this.channel = channel;
     const r = acquireRequest(RequestKind.token, this, this.dispatcher);
     r.initiatingDispatcher = currentDispatcher();
