@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['src/__tests__/setup.ts'],
+    // The runtime is a per-thread singleton that every test resets, so files can share one
+    // worker: starting a worker per file costs far more than the tests.
+    isolate: false,
     testTimeout: 20_000,
   },
 });
