@@ -52,6 +52,8 @@ export interface CompileResult {
 /** The zx library shipped with the compiler, used when a file says `using zx;` and no zx source was given. */
 export const BUNDLED_ZX_PATH = fileURLToPath(new URL('../../fidl/zx.fidl', import.meta.url));
 
+let bundledZxText: string | undefined;
+
 function usesZx(files: RawFile[]): boolean {
   return files.some((f) => f.usings.some((u) => compoundText(u.library) === 'zx'));
 }
@@ -110,7 +112,8 @@ export function compileSources(
   let zxPath: string | undefined;
   if (usesZx(files) && !files.some((f) => f.library && compoundText(f.library) === 'zx')) {
     try {
-      const text = readFileSync(BUNDLED_ZX_PATH, 'utf8');
+      bundledZxText ??= readFileSync(BUNDLED_ZX_PATH, 'utf8');
+      const text = bundledZxText;
       zxPath = BUNDLED_ZX_PATH;
       files.push(parseFidl(zxPath, text, sink));
       fileOrder.push(zxPath);

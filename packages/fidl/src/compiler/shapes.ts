@@ -101,7 +101,12 @@ export class ShapeCalculator {
     }
   }
 
+  readonly #refsCache = new Map<LayoutDecl, LayoutDecl[]>();
+  readonly #typeCache = new WeakMap<FlatType, TypeShape>();
+
   #refs(d: LayoutDecl): LayoutDecl[] {
+    const cached = this.#refsCache.get(d);
+    if (cached) return cached;
     const out: LayoutDecl[] = [];
     const collect = (t: FlatType | null | undefined): void => {
       if (!t) return;
@@ -110,6 +115,7 @@ export class ShapeCalculator {
         out.push(t.decl);
     };
     for (const m of layoutMembers(d)) collect(m.type);
+    this.#refsCache.set(d, out);
     return out;
   }
 
@@ -367,7 +373,18 @@ export class ShapeCalculator {
     }
   }
 
+  /** Types are shared objects (a member's type is one FlatType), so shapes are cached per object. */
   typeShape(t: FlatType | null | undefined): TypeShape {
+    if (!t) return this.#computeType(t);
+    let shape = this.#typeCache.get(t);
+    if (!shape) {
+      shape = this.#computeType(t);
+      this.#typeCache.set(t, shape);
+    }
+    return shape;
+  }
+
+  #computeType(t: FlatType | null | undefined): TypeShape {
     const none = {
       depth: 0,
       maxHandles: 0,
