@@ -485,11 +485,6 @@ export class Dispatcher implements LoopClient {
     return this.queuedTasks().length > 0;
   }
 
-  /** @internal True when work sits in the ready queue (not delayed, not waiting). */
-  hasReadyWork(): boolean {
-    return !this.#queue.isEmpty;
-  }
-
   /** @internal env.reset(): the dispatcher is forgotten and unusable. */
   forget(): void {
     this.#state = 'destroyed';

@@ -62,10 +62,6 @@ export function removeDispatcher(d: Dispatcher): void {
   if (state.dispatchers.length === 0 && state.observer === null) drivers.delete(d.owner);
 }
 
-export function dispatchersOf(driver: object): readonly Dispatcher[] {
-  return drivers.get(driver)?.dispatchers ?? [];
-}
-
 export function allDispatchers(): Dispatcher[] {
   const out: Dispatcher[] = [];
   for (const state of drivers.values()) out.push(...state.dispatchers);

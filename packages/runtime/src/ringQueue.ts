@@ -30,14 +30,6 @@ export class RingQueue<T> {
     this.#size++;
   }
 
-  /** Puts an item back in front, for work taken out but not run. */
-  unshift(item: T): void {
-    if (this.#size === this.#slots.length) this.#grow();
-    this.#head = (this.#head - 1) & this.#mask;
-    this.#slots[this.#head] = item;
-    this.#size++;
-  }
-
   shift(): T | undefined {
     if (this.#size === 0) return undefined;
     const item = this.#slots[this.#head];
@@ -71,13 +63,6 @@ export class RingQueue<T> {
       this.#slots[(this.#head + this.#size - 1) & this.#mask] = undefined;
       this.#size--;
       return true;
-    }
-    return false;
-  }
-
-  includes(item: T): boolean {
-    for (let i = 0; i < this.#size; i++) {
-      if (this.#slots[(this.#head + i) & this.#mask] === item) return true;
     }
     return false;
   }
