@@ -227,3 +227,72 @@ describe('error recovery inside if statements', () => {
     ]);
   });
 });
+
+describe('robustness', () => {
+  /** A small seeded generator, so failures reproduce. */
+  function rng(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+
+  const FRAGMENTS = [
+    'using',
+    'fuchsia.usb',
+    'as',
+    'usb',
+    ';',
+    '{',
+    '}',
+    ',',
+    '==',
+    '!=',
+    '=',
+    'accept',
+    'if',
+    'else',
+    'true',
+    'false',
+    'composite',
+    'primary',
+    'parent',
+    'optional',
+    '"s"',
+    '"open',
+    '0x1F',
+    '42',
+    '99999999999',
+    'fuchsia.A',
+    'fuchsia.usb.X.Y',
+    'a-b',
+    '_x',
+    '//c\n',
+    '/*',
+    '*/',
+    '@',
+    '\n',
+    ' ',
+  ];
+
+  it('never throws anything but a DiagnosticsError, whatever the input', () => {
+    const random = rng(0x5eed);
+    for (let i = 0; i < 1500; i++) {
+      const n = Math.floor(random() * 30);
+      let text = '';
+      for (let k = 0; k < n; k++)
+        text += `${FRAGMENTS[Math.floor(random() * FRAGMENTS.length)] ?? ''} `;
+      try {
+        compileBindRules(text, 'fuzz.bind');
+      } catch (err) {
+        if (!(err instanceof DiagnosticsError)) throw err;
+        expect(err.diagnostics.length).toBeGreaterThan(0);
+        for (const d of err.diagnostics) {
+          expect(d.line).toBeGreaterThanOrEqual(1);
+          expect(d.col).toBeGreaterThanOrEqual(1);
+        }
+      }
+    }
+  });
+});

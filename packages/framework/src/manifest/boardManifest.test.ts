@@ -297,3 +297,32 @@ devices:
     }
   });
 });
+
+describe('robustness', () => {
+  it('reports, never crashes, on damaged boards', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const lines = GOOD.split('\n');
+    for (let i = 0; i < 120; i++) {
+      const damaged = [...lines];
+      for (let k = 0; k < 3; k++) {
+        const at = Math.floor(random() * damaged.length);
+        const op = Math.floor(random() * 4);
+        const line = damaged[at] ?? '';
+        if (op === 0) damaged.splice(at, 1);
+        else if (op === 1) damaged.splice(at, 0, line);
+        else if (op === 2) damaged[at] = line.slice(0, Math.floor(random() * line.length));
+        else damaged[at] = line.replace(/[a-z]/, 'Z');
+      }
+      try {
+        parseBoardManifest(damaged.join('\n'), BOARD, OPTIONS);
+      } catch (err) {
+        if (!(err instanceof StatusError)) throw err;
+        expect(err.message.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
