@@ -20,6 +20,7 @@ import {
   type MessageHeader,
 } from './header.js';
 import { TypeRegistry, align8, shortName } from './layout.js';
+import { i32 } from './read.js';
 import { ValidatorCompiler, type ValidateFn } from './validate.js';
 
 /** A type: its name (`lib/Type` or `Type`) or an IrType from the IR. */
@@ -304,7 +305,7 @@ class WireCodec implements Codec {
       st.next = 8;
       st.checkZero(4, 8);
       finishDecode(st);
-      return st.view.getInt32(0, true);
+      return i32(st.bytes, 0);
     } catch (err) {
       closeAll(handles);
       throw rooted(err, 'epitaph');

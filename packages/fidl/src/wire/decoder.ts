@@ -9,8 +9,10 @@ import type { Handle } from '@fdf/zx';
 import type { IrType } from '../ir/types.js';
 import { checkHandleKind, enumCheck, bitsCheck } from './checks.js';
 import { CompileCache } from './compileCache.js';
+import { generateStructDecoder, generateVariant } from './codegen.js';
 import { FidlError, depthError, withSegment, type FidlErrorCode } from './errors.js';
 import { MAX_DEPTH, align8, type TypeRegistry } from './layout.js';
+import { f32, f64, i16, i32, i64, u16, u32, u64 } from './read.js';
 import { readUtf8 } from './utf8.js';
 
 export type DecodeFn = (dec: DecodeState, offset: number, depth: number) => unknown;
@@ -23,7 +25,6 @@ export function decodeError(code: FidlErrorCode, detail: string): FidlError {
 
 export class DecodeState {
   bytes: Uint8Array = new Uint8Array(0);
-  view: DataView = new DataView(this.bytes.buffer);
   /** Where the next out-of-line object must start. */
   next = 0;
   handles: readonly Handle[] = [];
@@ -32,7 +33,6 @@ export class DecodeState {
 
   init(bytes: Uint8Array, handles: readonly Handle[]): void {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.handles = handles;
     this.handleIndex = 0;
     this.next = 0;
@@ -40,7 +40,6 @@ export class DecodeState {
 
   release(): void {
     this.bytes = EMPTY;
-    this.view = EMPTY_VIEW;
     this.handles = [];
   }
 
@@ -87,8 +86,8 @@ export class DecodeState {
 
   /** Reads a u64 presence marker: true (~0), false (0), or throws. */
   presence(off: number): boolean {
-    const lo = this.view.getUint32(off, true);
-    const hi = this.view.getUint32(off + 4, true);
+    const lo = u32(this.bytes, off);
+    const hi = u32(this.bytes, off + 4);
     if (lo === 0 && hi === 0) return false;
     if (lo === ALL_ONES && hi === ALL_ONES) return true;
     throw decodeError(
@@ -99,7 +98,6 @@ export class DecodeState {
 }
 
 const EMPTY = new Uint8Array(0);
-const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 interface EnvelopeEntry {
   ordinal: number;
@@ -107,14 +105,16 @@ interface EnvelopeEntry {
   inline: boolean;
   size: number;
   dec: DecodeFn;
+  /** Builds `{ $tag: key, [key]: value }` (unions). */
+  variant: (value: unknown) => unknown;
 }
 
 /** Envelope header checks shared by tables and unions; returns false for a zero envelope. */
 function envelopePresent(dec: DecodeState, off: number): boolean {
-  const v = dec.view;
-  const numBytes = v.getUint32(off, true);
-  const numHandles = v.getUint16(off + 4, true);
-  const flags = v.getUint16(off + 6, true);
+  const b = dec.bytes;
+  const numBytes = u32(b, off);
+  const numHandles = u16(b, off + 4);
+  const flags = u16(b, off + 6);
   if (flags > 1) {
     throw decodeError(
       'INVALID_INLINE_MARKER_IN_ENVELOPE',
@@ -140,7 +140,7 @@ function checkEnvelopeHandles(
   known: boolean,
   resource: boolean,
 ): number {
-  const numHandles = dec.view.getUint16(off + 4, true);
+  const numHandles = u16(dec.bytes, off + 4);
   if (numHandles === 0) return 0;
   if (!resource) {
     throw known
@@ -172,7 +172,7 @@ function decodeKnownEnvelope(
   resource: boolean,
 ): unknown {
   const numHandles = checkEnvelopeHandles(dec, off, true, resource);
-  const inline = dec.view.getUint16(off + 6, true) === 1;
+  const inline = u16(dec.bytes, off + 6) === 1;
   if (inline !== m.inline) {
     throw decodeError(
       'INVALID_INLINE_BIT_IN_ENVELOPE',
@@ -185,7 +185,7 @@ function decodeKnownEnvelope(
     value = m.dec(dec, off, depth + 1);
     dec.checkZero(off + m.size, off + 4);
   } else {
-    const numBytes = dec.view.getUint32(off, true);
+    const numBytes = u32(dec.bytes, off);
     const start = dec.next;
     const body = dec.claim(m.size, depth + 1);
     value = m.dec(dec, body, depth + 1);
@@ -213,9 +213,9 @@ function skipUnknownEnvelope(
   resource: boolean,
 ): void {
   const numHandles = checkEnvelopeHandles(dec, off, false, resource);
-  const inline = dec.view.getUint16(off + 6, true) === 1;
+  const inline = u16(dec.bytes, off + 6) === 1;
   if (!inline) {
-    const numBytes = dec.view.getUint32(off, true);
+    const numBytes = u32(dec.bytes, off);
     if (numBytes > 0) {
       if (depth + 1 > MAX_DEPTH) throw depthError('decode', depth + 1);
       if (dec.next + numBytes > dec.bytes.length) {
@@ -297,24 +297,9 @@ export class DecoderCompiler {
       const fields = layout.fields.map((f) => ({
         key: f.key,
         offset: f.offset,
-        dec: this.forType(f.type),
+        fn: this.forType(f.type),
       }));
-      const padding = layout.padding;
-      const n = fields.length;
-      return (dec, off, depth) => {
-        for (const [from, to] of padding) dec.checkZero(off + from, off + to);
-        const out: Record<string, unknown> = {};
-        let i = 0;
-        try {
-          for (; i < n; i++) {
-            const f = fields[i]!;
-            out[f.key] = f.dec(dec, off + f.offset, depth);
-          }
-        } catch (err) {
-          throw withSegment(err, `.${fields[i]!.key}`);
-        }
-        return out;
-      };
+      return generateStructDecoder(fields, layout.padding);
     });
   }
 
@@ -336,8 +321,8 @@ export class DecoderCompiler {
     const elemSize = this.reg.size(elementType);
     const elem = this.forType(elementType);
     return (dec, off, depth) => {
-      const countLo = dec.view.getUint32(off, true);
-      const countHi = dec.view.getUint32(off + 4, true);
+      const countLo = u32(dec.bytes, off);
+      const countHi = u32(dec.bytes, off + 4);
       if (!dec.presence(off + 8)) {
         if (countLo !== 0 || countHi !== 0) {
           throw decodeError(
@@ -380,7 +365,14 @@ export class DecoderCompiler {
     const decl = kind === 'table' ? this.reg.table(fqn) : this.reg.union(fqn);
     return this.reg.envelopeMembers(decl).map((m) => {
       const size = this.reg.size(m.type);
-      return { ordinal: m.ordinal, key: m.key, size, inline: size <= 4, dec: this.forType(m.type) };
+      return {
+        ordinal: m.ordinal,
+        key: m.key,
+        size,
+        inline: size <= 4,
+        dec: this.forType(m.type),
+        variant: generateVariant(m.key),
+      };
     });
   }
 
@@ -391,8 +383,8 @@ export class DecoderCompiler {
     const byOrdinal: Array<EnvelopeEntry | undefined> = [];
     for (const e of entries) byOrdinal[e.ordinal] = e;
     return (dec, off, depth) => {
-      const maxLo = dec.view.getUint32(off, true);
-      const maxHi = dec.view.getUint32(off + 4, true);
+      const maxLo = u32(dec.bytes, off);
+      const maxHi = u32(dec.bytes, off + 4);
       if (!dec.presence(off + 8)) {
         throw decodeError(
           'NON_NULLABLE_TYPE_WITH_NULL_VALUE',
@@ -430,8 +422,8 @@ export class DecoderCompiler {
     const entries = this.envelopeEntries(fqn, 'union');
     const byOrdinal = new Map(entries.map((e) => [e.ordinal, e]));
     return (dec, off, depth) => {
-      const ordLo = dec.view.getUint32(off, true);
-      const ordHi = dec.view.getUint32(off + 4, true);
+      const ordLo = u32(dec.bytes, off);
+      const ordHi = u32(dec.bytes, off + 4);
       const present = envelopePresent(dec, off + 8);
       if (ordLo === 0 && ordHi === 0) {
         if (present)
@@ -465,7 +457,7 @@ export class DecoderCompiler {
         return { $tag: '$unknown', ordinal };
       }
       try {
-        return { $tag: m.key, [m.key]: decodeKnownEnvelope(dec, m, off + 8, depth, resource) };
+        return m.variant(decodeKnownEnvelope(dec, m, off + 8, depth, resource));
       } catch (err) {
         throw withSegment(err, `.${m.key}`);
       }
@@ -506,16 +498,16 @@ const primitiveDecoders: Record<string, DecodeFn> = {
       throw decodeError('INVALID_BOOLEAN', `boolean at offset ${off} is ${b}, must be 0 or 1`);
     return b === 1;
   },
-  int8: (dec, off) => dec.view.getInt8(off),
+  int8: (dec, off) => (dec.bytes[off]! << 24) >> 24,
   uint8: (dec, off) => dec.bytes[off],
-  int16: (dec, off) => dec.view.getInt16(off, true),
-  uint16: (dec, off) => dec.view.getUint16(off, true),
-  int32: (dec, off) => dec.view.getInt32(off, true),
-  uint32: (dec, off) => dec.view.getUint32(off, true),
-  int64: (dec, off) => dec.view.getBigInt64(off, true),
-  uint64: (dec, off) => dec.view.getBigUint64(off, true),
-  float32: (dec, off) => dec.view.getFloat32(off, true),
-  float64: (dec, off) => dec.view.getFloat64(off, true),
+  int16: (dec, off) => i16(dec.bytes, off),
+  uint16: (dec, off) => u16(dec.bytes, off),
+  int32: (dec, off) => i32(dec.bytes, off),
+  uint32: (dec, off) => u32(dec.bytes, off),
+  int64: (dec, off) => i64(dec.bytes, off),
+  uint64: (dec, off) => u64(dec.bytes, off),
+  float32: (dec, off) => f32(dec.bytes, off),
+  float64: (dec, off) => f64(dec.bytes, off),
 };
 
 export function primitiveDecoder(subtype: string): DecodeFn {
@@ -527,8 +519,8 @@ export function primitiveDecoder(subtype: string): DecodeFn {
 
 function stringDecoder(maxLength: number | null, nullable: boolean): DecodeFn {
   return (dec, off, depth) => {
-    const countLo = dec.view.getUint32(off, true);
-    const countHi = dec.view.getUint32(off + 4, true);
+    const countLo = u32(dec.bytes, off);
+    const countHi = u32(dec.bytes, off + 4);
     if (!dec.presence(off + 8)) {
       if (countLo !== 0 || countHi !== 0) {
         throw decodeError(
@@ -563,7 +555,7 @@ function stringDecoder(maxLength: number | null, nullable: boolean): DecodeFn {
 function handleDecoder(type: IrType & { kind: 'handle' | 'endpoint' }): DecodeFn {
   const nullable = type.nullable;
   return (dec, off) => {
-    const p = dec.view.getUint32(off, true);
+    const p = u32(dec.bytes, off);
     if (p === 0) {
       if (nullable) return null;
       throw decodeError('NON_NULLABLE_TYPE_WITH_NULL_VALUE', 'handle is required but absent');

@@ -20,6 +20,7 @@ import {
   primitiveCheck,
 } from './checks.js';
 import { CompileCache } from './compileCache.js';
+import { generateStructEncoder } from './codegen.js';
 import { FidlError, depthError, withSegment } from './errors.js';
 import { MAX_DEPTH, align8, type TypeRegistry } from './layout.js';
 import { writeUtf8 } from './utf8.js';
@@ -156,26 +157,14 @@ export class EncoderCompiler {
       const fields = layout.fields.map((f) => ({
         key: f.key,
         offset: f.offset,
-        enc: this.forType(f.type),
+        fn: this.forType(f.type),
       }));
-      const n = fields.length;
       const name = layout.decl.name;
-      return (enc, v, off, depth) => {
-        if (!isObject(v)) {
-          throw v === null || v === undefined
-            ? nullError(`struct ${name}`)
-            : invalidValue('encode', `a ${name} object`, v);
-        }
-        let i = 0;
-        try {
-          for (; i < n; i++) {
-            const f = fields[i]!;
-            f.enc(enc, v[f.key], off + f.offset, depth);
-          }
-        } catch (err) {
-          throw withSegment(err, `.${fields[i]!.key}`);
-        }
-      };
+      return generateStructEncoder(fields, (v) => {
+        throw v === null || v === undefined
+          ? nullError(`struct ${name}`)
+          : invalidValue('encode', `a ${name} object`, v);
+      });
     });
   }
 

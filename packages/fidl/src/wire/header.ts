@@ -11,6 +11,7 @@
  */
 import { FidlError, type FidlPhase } from './errors.js';
 import { invalidValue } from './checks.js';
+import { u32, u64 } from './read.js';
 
 export const HEADER_SIZE = 16;
 export const AT_REST_FLAGS_0_USE_VERSION_V2 = 0x02;
@@ -72,14 +73,13 @@ export function decodeHeader(bytes: Uint8Array): DecodedHeader {
       `a transactional message needs a ${HEADER_SIZE}-byte header, got ${bytes.length} bytes`,
     ).at('header');
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_SIZE);
   const header: DecodedHeader = {
-    txid: view.getUint32(0, true),
-    atRestFlags: [view.getUint8(4), view.getUint8(5)],
-    dynamicFlags: view.getUint8(6),
-    magicNumber: view.getUint8(7),
-    ordinal: view.getBigUint64(8, true),
-    flexible: (view.getUint8(6) & DYNAMIC_FLAGS_FLEXIBLE_METHOD) !== 0,
+    txid: u32(bytes, 0),
+    atRestFlags: [bytes[4]!, bytes[5]!],
+    dynamicFlags: bytes[6]!,
+    magicNumber: bytes[7]!,
+    ordinal: u64(bytes, 8),
+    flexible: (bytes[6]! & DYNAMIC_FLAGS_FLEXIBLE_METHOD) !== 0,
   };
   if (header.magicNumber !== MAGIC_NUMBER_INITIAL) {
     throw new FidlError(
