@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { IrRoot } from '../ir/types.js';
 import { compoundText, type RawFile } from './ast.js';
 import { checkAttributes } from './attributes.js';
+import { pruneToHead } from './availability.js';
 import { checkIncludeCycles } from './checkCycles.js';
 import { checkResourceness, checkTransports } from './checkResources.js';
 import {
@@ -122,6 +123,7 @@ export function compileSources(
     }
   }
 
+  for (const f of files) pruneToHead(f);
   const libs = groupLibraries(files, sink, zxPath);
   const { ordered } = orderLibraries(libs);
   for (const lib of ordered) registerLibrary(lib, sink);

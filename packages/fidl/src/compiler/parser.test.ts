@@ -291,3 +291,44 @@ describe('API errors', () => {
     expect(() => compileFidl([{ path: 'x' } as never])).toThrow(StatusError);
   });
 });
+
+describe('@available', () => {
+  it('builds the library as of HEAD: removed and replaced elements are dropped', () => {
+    const ir = expectClean(
+      compileText(`library example;
+type S = struct {
+    @available(added=1, removed=5)
+    a uint8;
+    @available(added=5)
+    a uint16;
+};
+@available(replaced=3)
+type T = table { 1: x uint8; };
+@available(added=3, deprecated=4, note="use U")
+type T = table { 1: x uint8; 2: y uint8; };
+protocol P {
+    @available(removed=HEAD)
+    Old();
+    @available(added=HEAD)
+    New(struct { @available(removed=2) z uint8; w uint8; });
+};`),
+    );
+    const lib = lastLibrary(ir);
+    expect(
+      lib.structs
+        .find((s) => s.name === 'example/S')
+        ?.members.map((m) => [m.name, m.type.kind === 'primitive' ? m.type.subtype : '']),
+    ).toEqual([['a', 'uint16']]);
+    const t = lib.tables[0];
+    expect(t?.members).toHaveLength(2);
+    expect(t?.attributes.find((a) => a.name === 'available')?.args).toEqual([
+      { name: 'added', value: '3' },
+      { name: 'deprecated', value: '4' },
+      { name: 'note', value: 'use U' },
+    ]);
+    expect(lib.protocols[0]?.methods.map((m) => m.name)).toEqual(['New']);
+    expect(
+      lib.structs.find((s) => s.name === 'example/PNewRequest')?.members.map((m) => m.name),
+    ).toEqual(['w']);
+  });
+});
