@@ -6,7 +6,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileFidl, emitTypeScript, formatDiagnostic, loadFidlFiles, type EmittedFile } from '@fdf/fidl';
+import {
+  compileFidl,
+  emitTypeScript,
+  formatDiagnostic,
+  loadFidlFiles,
+  type EmittedFile,
+} from '@fdf/fidl';
 import { Status, StatusError } from '@fdf/zx';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));

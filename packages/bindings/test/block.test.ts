@@ -31,14 +31,19 @@ describe('fdf.block over the Driver transport', () => {
     const ds = env.createDispatcherWithOwner({ name: 'ramdisk' }, { name: 'ramdisk' });
     const [a, b] = Channel.create();
     const seen: block.BlockOp[] = [];
-    bindDriverServer(block.BlockImpl, b, {
-      query: (completer) => completer.reply({ info, opSize: 64n }),
-      queue: (request, completer) => {
-        seen.push(request.op);
-        if (request.op.$tag === 'rw') request.op.rw.offsetDev += 34n; // a partition start
-        completer.reply({ status: Status.OK, op: request.op });
+    bindDriverServer(
+      block.BlockImpl,
+      b,
+      {
+        query: (completer) => completer.reply({ info, opSize: 64n }),
+        queue: (request, completer) => {
+          seen.push(request.op);
+          if (request.op.$tag === 'rw') request.op.rw.offsetDev += 34n; // a partition start
+          completer.reply({ status: Status.OK, op: request.op });
+        },
       },
-    }, { dispatcher: ds });
+      { dispatcher: ds },
+    );
     const client = createDriverClient(block.BlockImpl, a, { dispatcher: dc });
 
     const vmo = Vmo.create(8 * 512);
@@ -68,7 +73,9 @@ describe('fdf.block over the Driver transport', () => {
     const vmo = Vmo.create(512);
     const bad = readOp(vmo);
     if (bad.$tag === 'rw') (bad.rw.command as { opcode: number }).opcode = 9;
-    await expect(client.queue({ op: bad })).rejects.toMatchObject({ status: Status.ERR_INVALID_ARGS });
+    await expect(client.queue({ op: bad })).rejects.toMatchObject({
+      status: Status.ERR_INVALID_ARGS,
+    });
     vmo.close();
   });
 });

@@ -28,7 +28,12 @@ export function emitBanjo(proto: IrProtocol, p: Printer, ctx: EmitContext): void
     return `(${params.replace(/, $/, '')}): ${m.t.result}`;
   };
 
-  p.doc(withDoc(proto.doc, `Function table of \`${proto.name}\` (@transport("Banjo")): every entry gets the context first.`));
+  p.doc(
+    withDoc(
+      proto.doc,
+      `Function table of \`${proto.name}\` (@transport("Banjo")): every entry gets the context first.`,
+    ),
+  );
   p.block(`export interface ${ops}<C = unknown> {`, () => {
     for (const m of calls) {
       p.doc(m.ir.doc);
@@ -42,7 +47,9 @@ export function emitBanjo(proto: IrProtocol, p: Printer, ctx: EmitContext): void
     p.line('readonly ctx: C;');
   });
   p.line();
-  p.line(`/** Calls through a ${pair}: \`${name}.client(proto).${calls[0]?.t.info.name ?? 'method'}(...)\`. */`);
+  p.line(
+    `/** Calls through a ${pair}: \`${name}.client(proto).${calls[0]?.t.info.name ?? 'method'}(...)\`. */`,
+  );
   p.block(`export interface ${client} {`, () => {
     for (const m of calls) p.line(`${propKey(m.t.info.name)}${signature(m, '')};`);
   });

@@ -17,12 +17,16 @@ export function emitBits(b: IrBits, p: Printer, ctx: EmitContext): void {
   const big = isBigIntSubtype(b.subtype);
 
   p.doc(b.doc);
-  p.block(`export const ${name} = {`, () => {
-    for (const m of b.members) {
-      p.doc(m.doc);
-      p.line(`${propKey(m.name)}: ${intLiteral(m.value, big)},`);
-    }
-  }, '} as const;');
+  p.block(
+    `export const ${name} = {`,
+    () => {
+      for (const m of b.members) {
+        p.doc(m.doc);
+        p.line(`${propKey(m.name)}: ${intLiteral(m.value, big)},`);
+      }
+    },
+    '} as const;',
+  );
   p.line(`export type ${name} = ${big ? 'bigint' : 'number'};`);
   p.line(
     `export const ${helpers}: ${ctx.fidl('BitsHelpers')}<${name}> = ${ctx.fidl('defineBits')}<${name}>(${quote(b.name)}, ${intLiteral(b.mask, big)}, ${b.strict});`,

@@ -22,7 +22,8 @@ function baseName(path: string): string {
 function compact(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) {
     if (key === 'files') return value.map((f) => (typeof f === 'string' ? baseName(f) : f));
-    if (key === 'attributes') return value.filter((a: { name?: string }) => a.name !== 'doc').map((a) => compact(a));
+    if (key === 'attributes')
+      return value.filter((a: { name?: string }) => a.name !== 'doc').map((a) => compact(a));
     return value.map((v) => compact(v));
   }
   if (value === null || typeof value !== 'object') return value;
@@ -42,15 +43,25 @@ function compact(value: unknown, key = ''): unknown {
 const FLAT_KEYS: ReadonlySet<string> = new Set(['shape', 'location']);
 
 /** The coding-table file: `libraryIr` for this library and `codingTable`, this library with its dependencies. */
-export function emitCodingTable(lib: IrLibrary, p: Printer, ctx: EmitContext, irFile: (library: string) => string): void {
+export function emitCodingTable(
+  lib: IrLibrary,
+  p: Printer,
+  ctx: EmitContext,
+  irFile: (library: string) => string,
+): void {
   p.line(`import type { IrLibrary, IrRoot } from '${ctx.options.fidlModule}';`);
   p.line(`import { codingTableOf } from '${ctx.options.fidlModule}';`);
   const deps = lib.dependencies.filter((d) => ctx.libraries.has(d));
-  for (const d of deps) p.line(`import { codingTable as ${libraryAlias(d)} } from './${irFile(d)}';`);
+  for (const d of deps)
+    p.line(`import { codingTable as ${libraryAlias(d)} } from './${irFile(d)}';`);
   p.line();
   p.line(`/** The IR of library ${lib.name}, without doc comments. */`);
-  p.line(`export const libraryIr: IrLibrary = ${printLiteral(compactLibrary(lib), '', '  ', FLAT_KEYS)};`);
+  p.line(
+    `export const libraryIr: IrLibrary = ${printLiteral(compactLibrary(lib), '', '  ', FLAT_KEYS)};`,
+  );
   p.line();
   p.line('/** This library and every library it depends on: what the codec is built from. */');
-  p.line(`export const codingTable: IrRoot = codingTableOf(libraryIr, [${deps.map(libraryAlias).join(', ')}]);`);
+  p.line(
+    `export const codingTable: IrRoot = codingTableOf(libraryIr, [${deps.map(libraryAlias).join(', ')}]);`,
+  );
 }

@@ -18,12 +18,16 @@ export function emitEnum(e: IrEnum, p: Printer, ctx: EmitContext): void {
   const base = big ? 'bigint' : 'number';
 
   p.doc(e.doc);
-  p.block(`export const ${name} = {`, () => {
-    for (const m of e.members) {
-      p.doc(m.doc);
-      p.line(`${propKey(m.name)}: ${intLiteral(m.value, big)},`);
-    }
-  }, '} as const;');
+  p.block(
+    `export const ${name} = {`,
+    () => {
+      for (const m of e.members) {
+        p.doc(m.doc);
+        p.line(`${propKey(m.name)}: ${intLiteral(m.value, big)},`);
+      }
+    },
+    '} as const;',
+  );
   const known = e.members.length === 0 ? 'never' : `(typeof ${name})[keyof typeof ${name}]`;
   p.line(
     e.strict

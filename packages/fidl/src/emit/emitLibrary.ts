@@ -48,9 +48,12 @@ export function emitLibrary(lib: IrLibrary, ctx: EmitContext): EmittedFile[] {
   const body = new Printer();
   let usesTable = false;
 
-  if (lib.consts.length > 0) section(body, 'Constants', () => lib.consts.forEach((c) => emitConst(c, body, ctx)));
-  if (lib.enums.length > 0) section(body, 'Enums', () => lib.enums.forEach((e) => emitEnum(e, body, ctx)));
-  if (lib.bits.length > 0) section(body, 'Bits', () => lib.bits.forEach((b) => emitBits(b, body, ctx)));
+  if (lib.consts.length > 0)
+    section(body, 'Constants', () => lib.consts.forEach((c) => emitConst(c, body, ctx)));
+  if (lib.enums.length > 0)
+    section(body, 'Enums', () => lib.enums.forEach((e) => emitEnum(e, body, ctx)));
+  if (lib.bits.length > 0)
+    section(body, 'Bits', () => lib.bits.forEach((b) => emitBits(b, body, ctx)));
   if (lib.aliases.length > 0) {
     section(body, 'Aliases', () => {
       for (const a of lib.aliases) {
@@ -61,9 +64,12 @@ export function emitLibrary(lib: IrLibrary, ctx: EmitContext): EmittedFile[] {
       }
     });
   }
-  if (lib.structs.length > 0) section(body, 'Structs', () => lib.structs.forEach((s) => emitStruct(s, body, ctx)));
-  if (lib.tables.length > 0) section(body, 'Tables', () => lib.tables.forEach((t) => emitTable(t, body, ctx)));
-  if (lib.unions.length > 0) section(body, 'Unions', () => lib.unions.forEach((u) => emitUnion(u, body, ctx)));
+  if (lib.structs.length > 0)
+    section(body, 'Structs', () => lib.structs.forEach((s) => emitStruct(s, body, ctx)));
+  if (lib.tables.length > 0)
+    section(body, 'Tables', () => lib.tables.forEach((t) => emitTable(t, body, ctx)));
+  if (lib.unions.length > 0)
+    section(body, 'Unions', () => lib.unions.forEach((u) => emitUnion(u, body, ctx)));
   if (lib.protocols.length > 0) {
     usesTable = true;
     section(body, 'Protocols', () => {

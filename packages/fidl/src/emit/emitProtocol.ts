@@ -60,9 +60,14 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   const where = `\`${proto.name}\` (${proto.openness}, @transport("${proto.transport}"))`;
 
   p.line(`/** Method ordinals of ${where}: sha256 of the selector, as on the wire. */`);
-  p.block(`export const ${ordinals} = {`, () => {
-    for (const m of methods) p.line(`${propKey(m.t.info.name)}: ${ordinalLiteral(m.t.info.ordinal)},`);
-  }, '} as const;');
+  p.block(
+    `export const ${ordinals} = {`,
+    () => {
+      for (const m of methods)
+        p.line(`${propKey(m.t.info.name)}: ${ordinalLiteral(m.t.info.ordinal)},`);
+    },
+    '} as const;',
+  );
   p.line();
 
   p.line(`/** Events of ${proto.name}, by name: what each one carries. */`);
@@ -72,13 +77,20 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
     p.block(`export interface ${events} {`, () => {
       for (const e of evts) {
         p.doc(e.ir.doc);
-        p.line(`${propKey(e.t.info.name)}: ${e.t.info.request === null ? 'void' : typeExpr(e.t.info.request, ctx)};`);
+        p.line(
+          `${propKey(e.t.info.name)}: ${e.t.info.request === null ? 'void' : typeExpr(e.t.info.request, ctx)};`,
+        );
       }
     });
   }
   p.line();
 
-  p.doc(withDoc(proto.doc, `Client of ${where}. Two-way calls resolve with the reply; one-way calls return once written.`));
+  p.doc(
+    withDoc(
+      proto.doc,
+      `Client of ${where}. Two-way calls resolve with the reply; one-way calls return once written.`,
+    ),
+  );
   p.block(`export interface ${client} extends ${ctx.fidl('ClientBase')}<${events}> {`, () => {
     for (const m of calls) {
       p.doc(m.ir.doc);
@@ -88,7 +100,9 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   });
   p.line();
 
-  p.line(`/** Blocking client of ${proto.name}: each call waits for its reply (needs a dispatcher that allows sync calls). */`);
+  p.line(
+    `/** Blocking client of ${proto.name}: each call waits for its reply (needs a dispatcher that allows sync calls). */`,
+  );
   p.block(`export interface ${syncClient} extends ${ctx.fidl('SyncClientBase')} {`, () => {
     for (const m of calls) {
       const ret = m.t.info.kind === 'one-way' ? 'void' : m.t.result;
@@ -98,7 +112,9 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   p.line();
 
   p.line(`/**`);
-  p.line(` * Server of ${proto.name}. Each handler gets the request, a completer and the request's arena,`);
+  p.line(
+    ` * Server of ${proto.name}. Each handler gets the request, a completer and the request's arena,`,
+  );
   p.line(' * which it may pass down with a request to the next driver.');
   p.line(' */');
   p.block(`export interface ${server} {`, () => {
@@ -110,10 +126,14 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
           : m.t.error !== null
             ? `${ctx.fidl('ErrorCompleter')}<${m.t.success}, ${m.t.error}>`
             : `${ctx.fidl('Completer')}<${m.t.success}>`;
-      p.line(`${propKey(m.t.info.name)}(${m.t.requestParam}completer: ${completer}, arena: ${arena}): void | Promise<void>;`);
+      p.line(
+        `${propKey(m.t.info.name)}(${m.t.requestParam}completer: ${completer}, arena: ${arena}): void | Promise<void>;`,
+      );
     }
     if (proto.openness !== 'closed') {
-      p.line('/** A flexible method this server does not know (a newer client); strict unknown methods close the channel. */');
+      p.line(
+        '/** A flexible method this server does not know (a newer client); strict unknown methods close the channel. */',
+      );
       p.line(`handleUnknownMethod?(method: ${ctx.fidl('UnknownMethod')}): void;`);
     }
   });

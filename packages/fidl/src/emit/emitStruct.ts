@@ -25,7 +25,9 @@ export function emitStruct(s: IrStruct, p: Printer, ctx: EmitContext): void {
 /** A table is an interface whose members are all optional: absent means the key is missing. */
 export function emitTable(t: IrTable, p: Printer, ctx: EmitContext): void {
   const name = ctx.claim(safeIdent(declName(t.name)), `table ${t.name}`);
-  const members = t.members.filter((m) => !m.reserved && m.name !== undefined && m.type !== undefined);
+  const members = t.members.filter(
+    (m) => !m.reserved && m.name !== undefined && m.type !== undefined,
+  );
   p.doc(t.doc);
   if (members.length === 0) {
     p.line(`export type ${name} = Record<string, never>;`);

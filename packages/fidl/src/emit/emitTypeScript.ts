@@ -12,7 +12,10 @@ import { DEFAULT_EMIT_OPTIONS, type EmitOptions } from './options.js';
 export function emitTypeScript(ir: IrRoot, opts: EmitOptions = {}): EmittedFile[] {
   const options: Required<EmitOptions> = { ...DEFAULT_EMIT_OPTIONS, ...opts };
   if (ir.libraries.length === 0) {
-    throw new StatusError(Status.ERR_INVALID_ARGS, 'emitTypeScript: the IR has no library; compile at least one .fidl file first');
+    throw new StatusError(
+      Status.ERR_INVALID_ARGS,
+      'emitTypeScript: the IR has no library; compile at least one .fidl file first',
+    );
   }
   const last = ir.libraries[ir.libraries.length - 1];
   const chosen = options.libraries === 'last' && last !== undefined ? [last] : ir.libraries;

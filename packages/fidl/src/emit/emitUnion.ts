@@ -12,10 +12,14 @@ import { typeExpr } from './typeExpr.js';
 export function emitUnion(u: IrUnion, p: Printer, ctx: EmitContext): void {
   const name = ctx.claim(safeIdent(declName(u.name)), `union ${u.name}`);
   const members = u.members.flatMap((m) =>
-    m.reserved || m.name === undefined || m.type === undefined ? [] : [{ key: lowerCamel(m.name), type: m.type, doc: m.doc }],
+    m.reserved || m.name === undefined || m.type === undefined
+      ? []
+      : [{ key: lowerCamel(m.name), type: m.type, doc: m.doc }],
   );
   p.doc(u.doc);
-  const variants = members.map((m) => `{ $tag: ${quote(m.key)}; ${propKey(m.key)}: ${typeExpr(m.type, ctx)} }`);
+  const variants = members.map(
+    (m) => `{ $tag: ${quote(m.key)}; ${propKey(m.key)}: ${typeExpr(m.type, ctx)} }`,
+  );
   if (!u.strict) variants.push(`{ $tag: '$unknown'; ordinal: bigint }`);
   if (variants.length === 0) variants.push('never');
   p.line(`export type ${name} =`);
@@ -26,13 +30,19 @@ export function emitUnion(u: IrUnion, p: Printer, ctx: EmitContext): void {
     p.line();
     return;
   }
-  p.block(`export const ${name} = {`, () => {
-    for (const m of members) {
-      p.doc(m.doc);
-      const param = safeIdent(m.key);
-      const field = param === m.key ? m.key : `${propKey(m.key)}: ${param}`;
-      p.line(`${propKey(m.key)}: (${param}: ${typeExpr(m.type, ctx)}): ${name} => ({ $tag: ${quote(m.key)}, ${field} }),`);
-    }
-  }, '} as const;');
+  p.block(
+    `export const ${name} = {`,
+    () => {
+      for (const m of members) {
+        p.doc(m.doc);
+        const param = safeIdent(m.key);
+        const field = param === m.key ? m.key : `${propKey(m.key)}: ${param}`;
+        p.line(
+          `${propKey(m.key)}: (${param}: ${typeExpr(m.type, ctx)}): ${name} => ({ $tag: ${quote(m.key)}, ${field} }),`,
+        );
+      }
+    },
+    '} as const;',
+  );
   p.line();
 }

@@ -39,7 +39,8 @@ function printFlat(value: unknown): string {
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[${value.map(printFlat).join(', ')}]`;
+  if (Array.isArray(value))
+    return value.length === 0 ? '[]' : `[${value.map(printFlat).join(', ')}]`;
   if (typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return '{}';

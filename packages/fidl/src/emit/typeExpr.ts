@@ -32,14 +32,20 @@ export function typeExpr(t: IrType, ctx: EmitContext): string {
     case 'string':
       return orNull('string', t.nullable);
     case 'vector':
-      return orNull(isByte(t.elementType) ? 'Uint8Array' : arrayOf(typeExpr(t.elementType, ctx)), t.nullable);
+      return orNull(
+        isByte(t.elementType) ? 'Uint8Array' : arrayOf(typeExpr(t.elementType, ctx)),
+        t.nullable,
+      );
     case 'array':
       return isByte(t.elementType) ? 'Uint8Array' : arrayOf(typeExpr(t.elementType, ctx));
     case 'handle':
       return orNull(ctx.zx('Handle'), t.nullable);
     case 'endpoint':
       // Driver-transport endpoints are runtime channels; the others are zircon handles.
-      return orNull(t.transport === 'Driver' ? ctx.runtime('Channel') : ctx.zx('Handle'), t.nullable);
+      return orNull(
+        t.transport === 'Driver' ? ctx.runtime('Channel') : ctx.zx('Handle'),
+        t.nullable,
+      );
     case 'identifier':
       return orNull(ctx.ref(t.identifier), t.nullable);
     case 'internal':

@@ -28,18 +28,24 @@ export abstract class ClientCore {
   constructor(readonly proto: AnyProtocol) {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const m of proto.methods) {
-      if (m.kind === 'event') this.events.set(m.ordinal, { method: m, source: new EventSource<unknown>() });
+      if (m.kind === 'event')
+        this.events.set(m.ordinal, { method: m, source: new EventSource<unknown>() });
     }
     this.api = this.#buildApi();
   }
 
   /** Writes one request; throws (nothing sent) when it cannot. */
-  protected abstract send(m: MethodInfo, request: unknown, arena: Arena | undefined, txid: number): void;
+  protected abstract send(
+    m: MethodInfo,
+    request: unknown,
+    arena: Arena | undefined,
+    txid: number,
+  ): void;
   /** Closes the transport's channel end and stops reading. */
   protected abstract stopTransport(): void;
 
   #buildApi(): Record<string, unknown> {
-    const self = this;
+    const isClosed = (): boolean => this.closeStatus !== null;
     const events: Record<string, unknown> = {};
     for (const { method, source } of this.events.values()) events[method.name] = source.observable;
     const api: Record<string, unknown> = {
@@ -47,7 +53,7 @@ export abstract class ClientCore {
       stats: this.stats,
       closed: this.closed,
       get isClosed(): boolean {
-        return self.closeStatus !== null;
+        return isClosed();
       },
       close: () => this.teardown(Status.ERR_CANCELED),
     };
@@ -94,7 +100,8 @@ export abstract class ClientCore {
   takeReply(txid: number, ordinal: bigint): PendingCall | undefined {
     const call = this.pending.take(txid);
     if (call === undefined || call.method.ordinal !== ordinal) {
-      if (call !== undefined) call.reject(new StatusError(Status.ERR_INVALID_ARGS, 'reply with the wrong ordinal'));
+      if (call !== undefined)
+        call.reject(new StatusError(Status.ERR_INVALID_ARGS, 'reply with the wrong ordinal'));
       this.protocolError(
         new StatusError(
           Status.ERR_INVALID_ARGS,
@@ -116,7 +123,10 @@ export abstract class ClientCore {
   }
 
   /** The event method of `ordinal`, or null (after dealing with it) when this client does not know it. */
-  eventOf(ordinal: bigint, flexible: boolean): { method: MethodInfo; source: EventSource<unknown> } | null {
+  eventOf(
+    ordinal: bigint,
+    flexible: boolean,
+  ): { method: MethodInfo; source: EventSource<unknown> } | null {
     const e = this.events.get(ordinal);
     if (e !== undefined) return e;
     // A newer server may send flexible events this client does not know: ignore them.
@@ -169,5 +179,8 @@ export abstract class ClientCore {
 function arenaArg(v: unknown): Arena | undefined {
   if (v === undefined || v === null) return undefined;
   if (v instanceof Arena) return v;
-  throw new StatusError(Status.ERR_INVALID_ARGS, 'the last argument of a client call must be an Arena (or omitted)');
+  throw new StatusError(
+    Status.ERR_INVALID_ARGS,
+    'the last argument of a client call must be an Arena (or omitted)',
+  );
 }

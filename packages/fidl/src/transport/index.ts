@@ -24,9 +24,9 @@ export { createDriverClient, type DriverClientOptions } from './driver/driverCli
 export { bindDriverServer, type DriverServerOptions } from './driver/driverServer.js';
 export { createDriverSyncClient, type DriverSyncClientOptions } from './driver/driverSyncClient.js';
 export { FRAMEWORK_ERR_UNKNOWN_METHOD } from './results.js';
-export {
-  createChannelClient,
-  type ChannelBindingOptions,
-} from './channel/channelClient.js';
+export { createChannelClient, type ChannelBindingOptions } from './channel/channelClient.js';
 export { bindChannelServer } from './channel/channelServer.js';
-export { createChannelSyncClient, type ChannelSyncClientOptions } from './channel/channelSyncClient.js';
+export {
+  createChannelSyncClient,
+  type ChannelSyncClientOptions,
+} from './channel/channelSyncClient.js';

@@ -34,8 +34,18 @@ export interface MethodInfo {
  * one of these names gets a trailing underscore: `Close` -> `close_`.
  */
 const TAKEN = new Set([
-  'events', 'stats', 'closed', 'isClosed', 'close', 'then', 'constructor', 'handleUnknownMethod',
-  'toString', 'valueOf', 'hasOwnProperty', '__proto__',
+  'events',
+  'stats',
+  'closed',
+  'isClosed',
+  'close',
+  'then',
+  'constructor',
+  'handleUnknownMethod',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__proto__',
 ]);
 
 export function methodName(fidlName: string): string {

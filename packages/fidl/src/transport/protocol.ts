@@ -32,7 +32,10 @@ export function findProtocol(table: IrRoot, name: string): IrProtocol {
   );
 }
 
-export function defineProtocol<C, S, E, SC>(table: IrRoot, name: string): ProtocolDescriptor<C, S, E, SC> {
+export function defineProtocol<C, S, E, SC>(
+  table: IrRoot,
+  name: string,
+): ProtocolDescriptor<C, S, E, SC> {
   const ir = findProtocol(table, name);
   const methods = protocolMethods(ir);
   return Object.freeze({

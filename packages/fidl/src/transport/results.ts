@@ -19,7 +19,10 @@ export function responseValue(m: MethodInfo, response: unknown): unknown {
 /** The value a server's `replyError(error)` sends. */
 export function errorValue(m: MethodInfo, error: unknown): unknown {
   if (!m.hasError) {
-    throw new StatusError(Status.ERR_BAD_STATE, `${m.fidlName} has no error syntax; reply with a response`);
+    throw new StatusError(
+      Status.ERR_BAD_STATE,
+      `${m.fidlName} has no error syntax; reply with a response`,
+    );
   }
   return { $tag: 'err', err: error };
 }
@@ -36,7 +39,12 @@ export function unknownMethodValue(): unknown {
  */
 export function callResult(m: MethodInfo, protocol: string, payload: unknown): unknown {
   if (!m.wrapped) return m.success === null ? undefined : payload;
-  const union = payload as { $tag?: unknown; response?: unknown; err?: unknown; frameworkErr?: unknown } | null;
+  const union = payload as {
+    $tag?: unknown;
+    response?: unknown;
+    err?: unknown;
+    frameworkErr?: unknown;
+  } | null;
   switch (union?.$tag) {
     case 'response': {
       const response = m.success === null ? undefined : union.response;
@@ -46,7 +54,9 @@ export function callResult(m: MethodInfo, protocol: string, payload: unknown): u
       return { $tag: 'err', err: union.err };
     case 'frameworkErr':
       throw new StatusError(
-        union.frameworkErr === FRAMEWORK_ERR_UNKNOWN_METHOD ? Status.ERR_NOT_SUPPORTED : Status.ERR_INTERNAL,
+        union.frameworkErr === FRAMEWORK_ERR_UNKNOWN_METHOD
+          ? Status.ERR_NOT_SUPPORTED
+          : Status.ERR_INTERNAL,
         `${protocol}.${m.fidlName}: the server does not know this flexible method (framework error ${String(union.frameworkErr)}); it speaks an older version of the protocol`,
       );
     default:

@@ -42,7 +42,10 @@ export function runHandler(
   }
   let result: unknown;
   try {
-    result = m.request === null ? handler.call(impl, completer, arena) : handler.call(impl, request, completer, arena);
+    result =
+      m.request === null
+        ? handler.call(impl, completer, arena)
+        : handler.call(impl, request, completer, arena);
   } catch (err) {
     hooks.fail(statusOf(err));
     hooks.done();

@@ -76,7 +76,9 @@ export interface SyncClientBase {
 export interface ServerBinding<E> {
   /** `binding.events.onReady(payload)`; the Driver transport sends it in `arena` (a new one when omitted). */
   readonly events: {
-    readonly [K in keyof E]: E[K] extends void ? (arena?: Arena) => void : (payload: E[K], arena?: Arena) => void;
+    readonly [K in keyof E]: E[K] extends void
+      ? (arena?: Arena) => void
+      : (payload: E[K], arena?: Arena) => void;
   };
   readonly stats: Readonly<TransportStats>;
   /** Resolves once the binding is gone, with why (peer closed, epitaph sent, a bad message). */

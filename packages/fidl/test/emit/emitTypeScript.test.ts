@@ -23,7 +23,12 @@ describe('emitTypeScript', () => {
   const files = emitTypeScript(testIr);
 
   it('writes a types file and a coding-table file per library, sorted by path', () => {
-    expect(files.map((f) => f.path)).toEqual(['test.dep.ir.ts', 'test.dep.ts', 'test.emit.ir.ts', 'test.emit.ts']);
+    expect(files.map((f) => f.path)).toEqual([
+      'test.dep.ir.ts',
+      'test.dep.ts',
+      'test.emit.ir.ts',
+      'test.emit.ts',
+    ]);
   });
 
   it('is deterministic', () => {
@@ -31,7 +36,10 @@ describe('emitTypeScript', () => {
   });
 
   it('emits only the compiled library with libraries: last', () => {
-    expect(emitTypeScript(testIr, { libraries: 'last' }).map((f) => f.path)).toEqual(['test.emit.ir.ts', 'test.emit.ts']);
+    expect(emitTypeScript(testIr, { libraries: 'last' }).map((f) => f.path)).toEqual([
+      'test.emit.ir.ts',
+      'test.emit.ts',
+    ]);
   });
 
   it('output typechecks under the strict flags, together with code that uses it', () => {
@@ -84,6 +92,8 @@ void [c, known, f, server, p, Echo.name, encodePoint];
       ],
     };
     expect(() => emitTypeScript(clash)).toThrow(StatusError);
-    expect(() => emitTypeScript(clash)).toThrow(/EchoClient.*protocol test.emit\/Echo|client of test.emit\/Echo.*struct/);
+    expect(() => emitTypeScript(clash)).toThrow(
+      /EchoClient.*protocol test.emit\/Echo|client of test.emit\/Echo.*struct/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileSources } from '../../src/compiler/compile.js';
+import { compileFidl } from '../../src/compiler/index.js';
 import { emitTypeScript } from '../../src/emit/index.js';
 import { typecheck } from './fixtures/typecheck.js';
 
@@ -14,7 +14,7 @@ describe('emitTypeScript on the compiler fixture library', () => {
       .filter((f) => f.endsWith('.fidl'))
       .sort()
       .map((f) => ({ path: f, text: readFileSync(new URL(f, dir), 'utf8') }));
-    const { ir, diagnostics } = compileSources(sources);
+    const { ir, diagnostics } = compileFidl(sources);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const files = emitTypeScript(ir!);
     expect(files.map((f) => f.path)).toContain('test.everything.ts');

@@ -48,7 +48,9 @@ async function nextMessage(end: ZxChannel): Promise<Uint8Array> {
 describe('Channel transport', () => {
   it('two-way: encoded request, decoded reply; bytes copied = request + reply sizes', async () => {
     const { client, binding } = channelPair(Echo, echoServer().impl);
-    await expect(client.echoString({ value: 'hello', mode: Mode.UPPER })).resolves.toEqual({ response: 'HELLO' });
+    await expect(client.echoString({ value: 'hello', mode: Mode.UPPER })).resolves.toEqual({
+      response: 'HELLO',
+    });
     // request: 16 header + 24 struct (string header 16, enum 1, padding) + 8 ('hello' padded); reply: 16 + 16 + 8.
     expect(client.stats).toEqual<TransportStats>({ messages: 2, bytesCopied: 48 + 40, copies: 2 });
     expect(binding.stats).toEqual<TransportStats>({ messages: 2, bytesCopied: 48 + 40, copies: 2 });
@@ -79,8 +81,14 @@ describe('Channel transport', () => {
     binding.events.onTick();
     expect(await ticks).toEqual([undefined, undefined]);
     expect((await packets).packet.data).toEqual(new Uint8Array([9]));
-    await expect(client.divide({ a: 6, b: 3 })).resolves.toEqual({ $tag: 'response', response: { quotient: 2 } });
-    await expect(client.divide({ a: 6, b: 0 })).resolves.toEqual({ $tag: 'err', err: EchoError.REFUSED });
+    await expect(client.divide({ a: 6, b: 3 })).resolves.toEqual({
+      $tag: 'response',
+      response: { quotient: 2 },
+    });
+    await expect(client.divide({ a: 6, b: 0 })).resolves.toEqual({
+      $tag: 'err',
+      err: EchoError.REFUSED,
+    });
     await expect(client.ping()).resolves.toBeUndefined();
     await expect(client.sync()).resolves.toBeUndefined();
     client.close();
@@ -101,9 +109,13 @@ describe('Channel transport', () => {
     const [a, b] = ZxChannel.create();
     const client = createChannelClient(Newer, a, { dispatcher: null });
     const binding = bindChannelServer(Older, b, olderServer(unknown), { dispatcher: null });
-    await expect(client.added({ x: 1 })).rejects.toMatchObject({ status: Status.ERR_NOT_SUPPORTED });
+    await expect(client.added({ x: 1 })).rejects.toMatchObject({
+      status: Status.ERR_NOT_SUPPORTED,
+    });
     client.addedOneWay({ x: 2 });
-    await expect(client.echoString({ value: 'v', mode: Mode.PLAIN })).resolves.toEqual({ response: 'v' });
+    await expect(client.echoString({ value: 'v', mode: Mode.PLAIN })).resolves.toEqual({
+      response: 'v',
+    });
     expect(unknown.map((u) => u.kind)).toEqual(['two-way', 'one-way']);
     await expect(client.addedStrict()).rejects.toMatchObject({ status: Status.ERR_NOT_SUPPORTED });
     await expect(client.closed).resolves.toBe(Status.ERR_NOT_SUPPORTED);
@@ -126,7 +138,9 @@ describe('Channel transport', () => {
     await expect(binding.unbound).resolves.toBe(Status.ERR_INVALID_ARGS);
     const epitaph = await nextMessage(raw);
     expect(decodeHeader(epitaph).ordinal).toBe(EPITAPH_ORDINAL);
-    expect(new DataView(epitaph.buffer, epitaph.byteOffset).getInt32(HEADER_SIZE, true)).toBe(Status.ERR_INVALID_ARGS);
+    expect(new DataView(epitaph.buffer, epitaph.byteOffset).getInt32(HEADER_SIZE, true)).toBe(
+      Status.ERR_INVALID_ARGS,
+    );
     raw.close();
   });
 
@@ -157,15 +171,23 @@ describe('Channel transport', () => {
   });
 
   it('peer closed: pending calls fail with ZX_ERR_PEER_CLOSED, and an epitaph gives its status', async () => {
-    const parked: EchoServer = { ...echoServer().impl, sync: () => undefined, watchCount: () => undefined };
+    const parked: EchoServer = {
+      ...echoServer().impl,
+      sync: () => undefined,
+      watchCount: () => undefined,
+    };
     const first = channelPair(Echo, parked);
     const calls = [first.client.sync(), first.client.watchCount()];
     await expect(first.client.echoString({ value: 'x', mode: Mode.PLAIN })).resolves.toBeDefined();
     first.serverEnd.close();
-    for (const c of calls) await expect(c).rejects.toMatchObject({ status: Status.ERR_PEER_CLOSED });
+    for (const c of calls)
+      await expect(c).rejects.toMatchObject({ status: Status.ERR_PEER_CLOSED });
     await expect(first.client.closed).resolves.toBe(Status.ERR_PEER_CLOSED);
 
-    const second = channelPair(Echo, { ...parked, ping: (c) => c.closeWithEpitaph(Status.ERR_IO_NOT_PRESENT) });
+    const second = channelPair(Echo, {
+      ...parked,
+      ping: (c) => c.closeWithEpitaph(Status.ERR_IO_NOT_PRESENT),
+    });
     const pending = second.client.sync();
     await expect(second.client.ping()).rejects.toMatchObject({ status: Status.ERR_IO_NOT_PRESENT });
     await expect(pending).rejects.toMatchObject({ status: Status.ERR_IO_NOT_PRESENT });
@@ -178,7 +200,9 @@ describe('Channel transport', () => {
       code: 'STRICT_ENUM_UNKNOWN_VALUE',
     });
     expect(client.stats.messages).toBe(0);
-    await expect(client.echoString({ value: 'ok', mode: Mode.PLAIN })).resolves.toEqual({ response: 'ok' });
+    await expect(client.echoString({ value: 'ok', mode: Mode.PLAIN })).resolves.toEqual({
+      response: 'ok',
+    });
     expect(state.seen).toHaveLength(1);
     client.close();
   });
@@ -215,7 +239,11 @@ describe('Channel transport', () => {
   it('across two real worker threads: async client here, server in its own host', async () => {
     const [mine, theirs] = ZxChannel.create();
     const moved = transferHandle(theirs);
-    const host = startWorker(new URL('./fixtures/echoHost.ts', import.meta.url), { channel: moved.descriptor, events: 2 }, moved.transferList);
+    const host = startWorker(
+      new URL('./fixtures/echoHost.ts', import.meta.url),
+      { channel: moved.descriptor, events: 2 },
+      moved.transferList,
+    );
     const report = workerMessage<{ status: Status; stats: TransportStats; seen: number }>(host);
     const client = createChannelClient(Echo, mine, { dispatcher: null });
     const ticks = firstValueFrom(client.events.onTick.pipe(take(2), toArray()));
@@ -240,10 +268,16 @@ describe('Channel transport', () => {
   it('across two real worker threads: the sync client blocks until the other host replies', async () => {
     const [mine, theirs] = ZxChannel.create();
     const moved = transferHandle(theirs);
-    const host = startWorker(new URL('./fixtures/echoHost.ts', import.meta.url), { channel: moved.descriptor, events: 0 }, moved.transferList);
+    const host = startWorker(
+      new URL('./fixtures/echoHost.ts', import.meta.url),
+      { channel: moved.descriptor, events: 0 },
+      moved.transferList,
+    );
     const report = workerMessage<{ status: Status }>(host);
     const sync = createChannelSyncClient(Echo, mine, { timeoutMs: 10_000 });
-    expect(sync.echoString({ value: 'blocking', mode: Mode.UPPER })).toEqual({ response: 'BLOCKING' });
+    expect(sync.echoString({ value: 'blocking', mode: Mode.UPPER })).toEqual({
+      response: 'BLOCKING',
+    });
     expect(sync.divide({ a: 1, b: 0 })).toEqual({ $tag: 'err', err: EchoError.REFUSED });
     sync.sync();
     expect(sync.stats.messages).toBe(6);

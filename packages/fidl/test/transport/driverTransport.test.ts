@@ -10,7 +10,15 @@ import {
 } from '../../src/transport/index.js';
 import { driverPair, settle } from './fixtures/driverPair.js';
 import { echoServer } from './fixtures/echoServer.js';
-import { Echo, EchoError, Mode, Newer, Older, type EchoServer, type Packet } from './fixtures/generated/test.echo.js';
+import {
+  Echo,
+  EchoError,
+  Mode,
+  Newer,
+  Older,
+  type EchoServer,
+  type Packet,
+} from './fixtures/generated/test.echo.js';
 import { olderServer } from './fixtures/olderServer.js';
 
 function packet(arena: Arena | null, size: number): Packet {
@@ -101,7 +109,10 @@ describe('Driver transport', () => {
     const packets = firstValueFrom(client.events.onPacket.pipe(take(2), toArray()));
     const ticks: unknown[] = [];
     let completed = false;
-    client.events.onTick.subscribe({ next: (v) => ticks.push(v), complete: () => (completed = true) });
+    client.events.onTick.subscribe({
+      next: (v) => ticks.push(v),
+      complete: () => (completed = true),
+    });
     binding.events.onPacket({ packet: packet(null, 3) });
     binding.events.onTick();
     binding.events.onPacket({ packet: packet(null, 5) });
@@ -132,10 +143,14 @@ describe('Driver transport', () => {
       status: Status.ERR_INVALID_ARGS,
       code: 'STRICT_ENUM_UNKNOWN_VALUE',
     });
-    await expect(client.echoString({ value: 'x'.repeat(257), mode: Mode.PLAIN })).rejects.toMatchObject({
+    await expect(
+      client.echoString({ value: 'x'.repeat(257), mode: Mode.PLAIN }),
+    ).rejects.toMatchObject({
       code: 'STRING_TOO_LONG',
     });
-    expect(() => client.send({ packet: { id: 1, data: new Uint8Array(4097), tags: [] } })).toThrow(StatusError);
+    expect(() => client.send({ packet: { id: 1, data: new Uint8Array(4097), tags: [] } })).toThrow(
+      StatusError,
+    );
     await settle();
     expect(state.seen).toEqual([]);
     expect(client.isClosed).toBe(false);
@@ -187,7 +202,8 @@ describe('Driver transport', () => {
     expect(parked).toHaveLength(3);
     serverEnd.close();
     await settle();
-    for (const c of calls) await expect(c).rejects.toMatchObject({ status: Status.ERR_PEER_CLOSED });
+    for (const c of calls)
+      await expect(c).rejects.toMatchObject({ status: Status.ERR_PEER_CLOSED });
     await expect(client.closed).resolves.toBe(Status.ERR_PEER_CLOSED);
     await expect(client.sync()).rejects.toMatchObject({ status: Status.ERR_PEER_CLOSED });
   });

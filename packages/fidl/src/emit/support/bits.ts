@@ -18,12 +18,19 @@ export interface BitsHelpers<T extends number | bigint> {
   validate(value: T): T;
 }
 
-export function defineBits<T extends number | bigint>(name: string, mask: T, strict: boolean): BitsHelpers<T> {
+export function defineBits<T extends number | bigint>(
+  name: string,
+  mask: T,
+  strict: boolean,
+): BitsHelpers<T> {
   // Numbers are at most 32 bits (uint8..uint32); `>>> 0` keeps results unsigned.
   const big = typeof mask === 'bigint';
-  const and = (a: T, b: T): T => (big ? ((a as bigint) & (b as bigint)) : ((a as number) & (b as number)) >>> 0) as T;
-  const or = (a: T, b: T): T => (big ? ((a as bigint) | (b as bigint)) : ((a as number) | (b as number)) >>> 0) as T;
-  const notMask = (v: T): T => (big ? ((v as bigint) & ~(mask as bigint)) : ((v as number) & ~(mask as number)) >>> 0) as T;
+  const and = (a: T, b: T): T =>
+    (big ? (a as bigint) & (b as bigint) : ((a as number) & (b as number)) >>> 0) as T;
+  const or = (a: T, b: T): T =>
+    (big ? (a as bigint) | (b as bigint) : ((a as number) | (b as number)) >>> 0) as T;
+  const notMask = (v: T): T =>
+    (big ? (v as bigint) & ~(mask as bigint) : ((v as number) & ~(mask as number)) >>> 0) as T;
   const zero = (big ? 0n : 0) as T;
   const unknownBits = (value: T): T => notMask(value);
   return Object.freeze({

@@ -26,7 +26,10 @@ export interface BanjoProtocolDescriptor<Ops, Client> {
 
 type Entry = (ctx: unknown, ...args: unknown[]) => unknown;
 
-export function defineBanjoProtocol<Ops, Client>(table: IrRoot, name: string): BanjoProtocolDescriptor<Ops, Client> {
+export function defineBanjoProtocol<Ops, Client>(
+  table: IrRoot,
+  name: string,
+): BanjoProtocolDescriptor<Ops, Client> {
   const methods = protocolMethods(findProtocol(table, name)).filter((m) => m.kind !== 'event');
   return Object.freeze({
     name,
@@ -40,7 +43,9 @@ export function defineBanjoProtocol<Ops, Client>(table: IrRoot, name: string): B
         // A missing entry fails at the call and names the method, where C would
         // jump through a null function pointer.
         client[m.name] =
-          typeof fn === 'function' ? (...args: unknown[]) => fn.call(ops, ctx, ...args) : () => missing(name, m.name);
+          typeof fn === 'function'
+            ? (...args: unknown[]) => fn.call(ops, ctx, ...args)
+            : () => missing(name, m.name);
       }
       return client as Client;
     },

@@ -22,7 +22,8 @@ export function bindChannelServer<C, S, E, SC>(
   impl: S,
   opts: ChannelBindingOptions = {},
 ): ServerBinding<E> {
-  return new ChannelServer(proto, channel, impl as Handlers, dispatcherOrNull(opts)).binding as ServerBinding<E>;
+  return new ChannelServer(proto, channel, impl as Handlers, dispatcherOrNull(opts))
+    .binding as ServerBinding<E>;
 }
 
 class ChannelServer {
@@ -39,17 +40,18 @@ class ChannelServer {
     dispatcher: Dispatcher | null,
   ) {
     const unbound = new Promise<Status>((resolve) => (this.#resolveUnbound = resolve));
-    const self = this;
+    const isBound = (): boolean => this.unbindStatus === null;
     const events: Record<string, (...args: unknown[]) => void> = {};
     for (const m of proto.methods) {
-      if (m.kind === 'event') events[m.name] = (...args) => this.sendEvent(m, m.request === null ? null : args[0]);
+      if (m.kind === 'event')
+        events[m.name] = (...args) => this.sendEvent(m, m.request === null ? null : args[0]);
     }
     this.binding = {
       events: events as never,
       stats: this.stats,
       unbound,
       get isBound(): boolean {
-        return self.unbindStatus === null;
+        return isBound();
       },
       close: (epitaph: Status = Status.OK) => this.closeWithEpitaph(epitaph),
     };
@@ -59,8 +61,16 @@ class ChannelServer {
     });
   }
 
-  write(header: { txid: number; ordinal: bigint; flexible: boolean }, type: MethodInfo['request'], value: unknown): void {
-    const { bytes, handles } = this.proto.codec.encodeMessage(header, type, type === null ? undefined : value);
+  write(
+    header: { txid: number; ordinal: bigint; flexible: boolean },
+    type: MethodInfo['request'],
+    value: unknown,
+  ): void {
+    const { bytes, handles } = this.proto.codec.encodeMessage(
+      header,
+      type,
+      type === null ? undefined : value,
+    );
     try {
       this.channel.write(bytes, handles);
     } catch (err) {
@@ -117,14 +127,22 @@ class ChannelServer {
     // A fresh arena per request, so a handler can pass it down exactly as it
     // would over the Driver transport.
     const arena = Arena.create(`${this.proto.name}.${m.fidlName}`);
-    const completer = m.kind === 'two-way' ? new ChannelCompleter(this, m, header.txid, arena) : null;
-    runHandler(this.impl, m, request, completer ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) }, arena, {
-      fail: (status) => this.closeWithEpitaph(status),
-      done: () => {
-        if (completer === null) arena.release();
-        else completer.releaseIfAbandoned();
+    const completer =
+      m.kind === 'two-way' ? new ChannelCompleter(this, m, header.txid, arena) : null;
+    runHandler(
+      this.impl,
+      m,
+      request,
+      completer ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) },
+      arena,
+      {
+        fail: (status) => this.closeWithEpitaph(status),
+        done: () => {
+          if (completer === null) arena.release();
+          else completer.releaseIfAbandoned();
+        },
       },
-    });
+    );
   }
 
   #onUnknown(header: DecodedHeader): void {
@@ -135,7 +153,10 @@ class ChannelServer {
       return;
     }
     try {
-      this.impl.handleUnknownMethod?.({ ordinal: header.ordinal, kind: twoWay ? 'two-way' : 'one-way' });
+      this.impl.handleUnknownMethod?.({
+        ordinal: header.ordinal,
+        kind: twoWay ? 'two-way' : 'one-way',
+      });
     } catch {
       // The reply below still tells the client; the handler's failure is its own.
     }
@@ -222,7 +243,11 @@ class ChannelCompleter {
     }
     if (this.server.unbindStatus === null) {
       // Encoding checks the reply first; a bad reply throws to the handler and nothing is sent.
-      this.server.write({ txid: this.txid, ordinal: this.m.ordinal, flexible: !this.m.strict }, this.m.response, value);
+      this.server.write(
+        { txid: this.txid, ordinal: this.m.ordinal, flexible: !this.m.strict },
+        this.m.response,
+        value,
+      );
     }
     this.#finish();
   }

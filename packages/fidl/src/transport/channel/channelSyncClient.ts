@@ -46,8 +46,12 @@ export function createChannelSyncClient<C, S, E, SC>(
     stats.bytesCopied += reply.bytes.length;
     stats.copies++;
     if (decodeHeader(reply.bytes).ordinal === EPITAPH_ORDINAL) {
-      const status = codec.decodeMessage(reply.bytes, reply.handles, null).epitaph ?? Status.ERR_PEER_CLOSED;
-      throw new StatusError(status, `${proto.name}.${m.fidlName}: the server closed the channel with an epitaph`);
+      const status =
+        codec.decodeMessage(reply.bytes, reply.handles, null).epitaph ?? Status.ERR_PEER_CLOSED;
+      throw new StatusError(
+        status,
+        `${proto.name}.${m.fidlName}: the server closed the channel with an epitaph`,
+      );
     }
     const decoded = codec.decodeMessage(reply.bytes, reply.handles, m.response);
     if (decoded.header.ordinal !== m.ordinal) {

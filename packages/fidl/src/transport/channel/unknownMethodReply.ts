@@ -4,7 +4,11 @@
  * the method), but every such union has the same wire form for this variant:
  * ordinal 3 (framework_err) and an inline int32 envelope holding -2.
  */
-import { DYNAMIC_FLAGS_FLEXIBLE_METHOD, HEADER_SIZE, MAGIC_NUMBER_INITIAL } from '../../wire/index.js';
+import {
+  DYNAMIC_FLAGS_FLEXIBLE_METHOD,
+  HEADER_SIZE,
+  MAGIC_NUMBER_INITIAL,
+} from '../../wire/index.js';
 import { FRAMEWORK_ERR_UNKNOWN_METHOD } from '../results.js';
 
 export function unknownMethodReply(txid: number, ordinal: bigint): Uint8Array {

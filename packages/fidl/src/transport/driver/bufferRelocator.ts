@@ -42,7 +42,11 @@ function declsOf(table: IrRoot): Decls {
 }
 
 function isByteBuffer(t: IrType): boolean {
-  return (t.kind === 'vector' || t.kind === 'array') && t.elementType.kind === 'primitive' && t.elementType.subtype === 'uint8';
+  return (
+    (t.kind === 'vector' || t.kind === 'array') &&
+    t.elementType.kind === 'primitive' &&
+    t.elementType.subtype === 'uint8'
+  );
 }
 
 /** The relocator of `type`, or null when values of it can never hold a byte buffer. */
@@ -67,7 +71,8 @@ class Compiler {
         if (isByteBuffer(t)) return (v, move) => (v instanceof Uint8Array ? move(v) : v);
         return this.list(t.elementType);
       case 'identifier':
-        if (t.declKind === 'struct' || t.declKind === 'table' || t.declKind === 'union') return this.named(t.identifier);
+        if (t.declKind === 'struct' || t.declKind === 'table' || t.declKind === 'union')
+          return this.named(t.identifier);
         return null;
       default:
         return null;

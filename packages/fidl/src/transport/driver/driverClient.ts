@@ -24,7 +24,8 @@ export function createDriverClient<C, S, E, SC>(
   channel: Channel,
   opts: DriverClientOptions = {},
 ): C {
-  return new DriverClient(proto, channel, dispatcherFor(opts.dispatcher, `a ${proto.name} client`)).api as C;
+  return new DriverClient(proto, channel, dispatcherFor(opts.dispatcher, `a ${proto.name} client`))
+    .api as C;
 }
 
 export function dispatcherFor(d: Dispatcher | undefined, what: string): Dispatcher {
@@ -81,7 +82,14 @@ class DriverClient extends ClientCore {
         const keep = call.callerArena instanceof Arena ? call.callerArena : null;
         let payload: unknown;
         try {
-          payload = outOfArena(this.proto, call.method.response, frame.payload, msg.arena, keep, this.stats);
+          payload = outOfArena(
+            this.proto,
+            call.method.response,
+            frame.payload,
+            msg.arena,
+            keep,
+            this.stats,
+          );
         } catch (err) {
           call.reject(err);
           return;
@@ -90,7 +98,14 @@ class DriverClient extends ClientCore {
       } else {
         const e = this.eventOf(frame.ordinal, frame.flexible);
         if (e === null) return;
-        const payload = outOfArena(this.proto, e.method.request, frame.payload, msg.arena, null, this.stats);
+        const payload = outOfArena(
+          this.proto,
+          e.method.request,
+          frame.payload,
+          msg.arena,
+          null,
+          this.stats,
+        );
         e.source.emit(e.method.request === null ? undefined : payload);
       }
     } catch (err) {

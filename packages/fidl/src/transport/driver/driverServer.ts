@@ -48,7 +48,7 @@ class DriverServer {
     dispatcher: Dispatcher,
   ) {
     const unbound = new Promise<Status>((resolve) => (this.#resolveUnbound = resolve));
-    const self = this;
+    const isBound = (): boolean => this.unbindStatus === null;
     const events: Record<string, (...args: unknown[]) => void> = {};
     for (const m of proto.methods) {
       if (m.kind !== 'event') continue;
@@ -60,7 +60,7 @@ class DriverServer {
       stats: this.stats,
       unbound,
       get isBound(): boolean {
-        return self.unbindStatus === null;
+        return isBound();
       },
       close: (epitaph: Status = Status.OK) => this.closeWithEpitaph(epitaph),
     };
@@ -114,15 +114,25 @@ class DriverServer {
       this.closeWithEpitaph(Status.ERR_INVALID_ARGS);
       return;
     }
-    const reply = m.kind === 'two-way' ? new DriverCompleter(this, m, frame.txid, msg.data instanceof FrameBytes, arena) : null;
-    runHandler(this.impl, m, frame.payload, reply ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) }, arena, {
-      fail: (status) => this.closeWithEpitaph(status),
-      done: () => {
-        // A one-way request's arena lives until its handler is done; a two-way one's until the reply.
-        if (reply === null) arena.release();
-        else reply.releaseIfAbandoned();
+    const reply =
+      m.kind === 'two-way'
+        ? new DriverCompleter(this, m, frame.txid, msg.data instanceof FrameBytes, arena)
+        : null;
+    runHandler(
+      this.impl,
+      m,
+      frame.payload,
+      reply ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) },
+      arena,
+      {
+        fail: (status) => this.closeWithEpitaph(status),
+        done: () => {
+          // A one-way request's arena lives until its handler is done; a two-way one's until the reply.
+          if (reply === null) arena.release();
+          else reply.releaseIfAbandoned();
+        },
       },
-    });
+    );
   }
 
   #onUnknown(frame: DriverFrame, asBytes: boolean, arena: Arena): void {
@@ -134,16 +144,27 @@ class DriverServer {
       return;
     }
     try {
-      this.impl.handleUnknownMethod?.({ ordinal: frame.ordinal, kind: twoWay ? 'two-way' : 'one-way' });
+      this.impl.handleUnknownMethod?.({
+        ordinal: frame.ordinal,
+        kind: twoWay ? 'two-way' : 'one-way',
+      });
     } catch {
       // The reply below still tells the client; the handler's failure is its own.
     }
-    if (twoWay) this.writeReply(frame.txid, frame.ordinal, true, unknownMethodValue(), asBytes, arena);
+    if (twoWay)
+      this.writeReply(frame.txid, frame.ordinal, true, unknownMethodValue(), asBytes, arena);
     arena.release();
   }
 
   /** Writes a reply frame in `arena` (in the form the request came in); false when the client is gone. */
-  writeReply(txid: number, ordinal: bigint, flexible: boolean, payload: unknown, asBytes: boolean, arena: Arena): boolean {
+  writeReply(
+    txid: number,
+    ordinal: bigint,
+    flexible: boolean,
+    payload: unknown,
+    asBytes: boolean,
+    arena: Arena,
+  ): boolean {
     if (this.unbindStatus !== null) return false;
     const frame = new DriverFrame(txid, ordinal, flexible, payload);
     try {
@@ -226,10 +247,23 @@ class DriverCompleter {
       );
     }
     // Checked before anything is sent: a bad reply is the server's bug, reported to it.
-    const payload = toArena(this.server.proto, this.m.response, value(), this.arena, this.server.stats);
+    const payload = toArena(
+      this.server.proto,
+      this.m.response,
+      value(),
+      this.arena,
+      this.server.stats,
+    );
     this.#pending = false;
     try {
-      this.server.writeReply(this.txid, this.m.ordinal, !this.m.strict, payload, this.asBytes, this.arena);
+      this.server.writeReply(
+        this.txid,
+        this.m.ordinal,
+        !this.m.strict,
+        payload,
+        this.asBytes,
+        this.arena,
+      );
     } finally {
       this.arena.release();
     }
