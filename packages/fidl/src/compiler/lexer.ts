@@ -43,7 +43,8 @@ function isHexDigit(c: string): boolean {
 
 export function tokenize(file: string, text: string, sink: DiagnosticSink): Token[] {
   const tokens: Token[] = [];
-  let pos = 0;
+  // A UTF-8 byte order mark is not part of the source.
+  let pos = text.startsWith('\uFEFF') ? 1 : 0;
   let line = 1;
   let col = 1;
   let lineHasToken = false;
