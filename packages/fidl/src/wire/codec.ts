@@ -146,10 +146,21 @@ class WireCodec implements Codec {
     return this.compiled(type).size;
   }
 
+  /** The shared buffer, or a fresh one when a call is already using it (re-entrant use). */
+  private acquireBuffer(): EncodeBuffer {
+    const buf = this.buffer.busy ? new EncodeBuffer() : this.buffer;
+    buf.busy = true;
+    return buf;
+  }
+
+  private acquireState(): DecodeState {
+    return this.state.busy ? new DecodeState() : this.state;
+  }
+
   encode(type: TypeRef, value: unknown): EncodedMessage {
     const c = this.compiled(type);
     const enc = this.encoderOf(type, c);
-    const buf = this.buffer;
+    const buf = this.acquireBuffer();
     try {
       buf.begin(0, c.size);
       enc(buf, value, 0, 0);
@@ -184,7 +195,8 @@ class WireCodec implements Codec {
     bytes: Uint8Array,
     handles: readonly Handle[],
   ): unknown {
-    const st = this.state;
+    const st = this.acquireState();
+    let value: unknown;
     try {
       const primary = align8(c.size);
       if (bytes.length < primary) {
@@ -196,19 +208,20 @@ class WireCodec implements Codec {
       st.init(bytes, handles);
       st.next = primary;
       st.checkZero(c.size, primary);
-      const value = dec(st, 0, 0);
+      value = dec(st, 0, 0);
       finishDecode(st);
-      return value;
     } catch (err) {
+      st.release();
       closeAll(handles);
       throw rooted(err, c.name);
-    } finally {
-      st.release();
     }
+    // Handles of unknown members are closed only now, with the state released.
+    closeAll(st.release());
+    return value;
   }
 
   encodeMessage(header: MessageHeader, type: TypeRef | null, value?: unknown): EncodedMessage {
-    const buf = this.buffer;
+    const buf = this.acquireBuffer();
     const c = type === null ? undefined : this.compiled(type);
     try {
       buf.begin(HEADER_SIZE, c?.size ?? 0);
@@ -231,7 +244,7 @@ class WireCodec implements Codec {
   }
 
   encodeEpitaph(status: number): EncodedMessage {
-    const buf = this.buffer;
+    const buf = this.acquireBuffer();
     try {
       buf.begin(HEADER_SIZE, 4);
       writeHeader(buf.view, 0, { txid: 0, ordinal: EPITAPH_ORDINAL });
@@ -293,7 +306,7 @@ class WireCodec implements Codec {
   }
 
   private decodeEpitaphBody(rest: Uint8Array, handles: readonly Handle[]): number {
-    const st = this.state;
+    const st = this.acquireState();
     try {
       if (rest.length < 8) {
         throw decodeError(

@@ -30,17 +30,31 @@ export class DecodeState {
   handles: readonly Handle[] = [];
   /** Index of the next handle to take. */
   handleIndex = 0;
+  /**
+   * Handles of unknown members, closed once decoding succeeded: closing runs
+   * handle code, which must not run while this state is in use.
+   */
+  dropped: Handle[] = [];
+  /** True while a decode uses this state; a nested decode gets its own. */
+  busy = false;
 
   init(bytes: Uint8Array, handles: readonly Handle[]): void {
     this.bytes = bytes;
     this.handles = handles;
     this.handleIndex = 0;
     this.next = 0;
+    this.dropped = [];
+    this.busy = true;
   }
 
-  release(): void {
+  /** Forgets the message; returns the handles of unknown members to close. */
+  release(): Handle[] {
+    const dropped = this.dropped;
     this.bytes = EMPTY;
     this.handles = [];
+    this.dropped = [];
+    this.busy = false;
+    return dropped;
   }
 
   /** Claims the next out-of-line object: depth, bounds, then zero padding up to 8. */
@@ -227,10 +241,7 @@ function skipUnknownEnvelope(
       dec.next += numBytes;
     }
   }
-  for (let i = 0; i < numHandles; i++) {
-    const h = dec.takeHandle();
-    if (!h.closed) h.close();
-  }
+  for (let i = 0; i < numHandles; i++) dec.dropped.push(dec.takeHandle());
 }
 
 export class DecoderCompiler {

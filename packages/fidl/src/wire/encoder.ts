@@ -37,6 +37,8 @@ export class EncodeBuffer {
   /** Highest offset written past `end` (a string that failed its checks). */
   dirty = 0;
   handles: Handle[] = [];
+  /** True while an encode uses this buffer; a nested encode gets its own. */
+  busy = false;
 
   /** Starts a message whose primary object of `size` bytes is at `start`. */
   begin(start: number, size: number): void {
@@ -81,6 +83,7 @@ export class EncodeBuffer {
     this.buf.fill(0, 0, Math.max(this.end, this.dirty));
     this.end = 0;
     this.dirty = 0;
+    this.busy = false;
   }
 }
 

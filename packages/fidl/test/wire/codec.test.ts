@@ -133,6 +133,32 @@ describe('primitives and structs', () => {
   });
 });
 
+describe('re-entrant use', () => {
+  it('keeps an outer encode intact when a getter encodes during it', () => {
+    const value = {
+      get x() {
+        codec.encode('Strings', { plain: 'zzzzzzzz', bounded: '', opt: null });
+        return 1;
+      },
+      y: 2,
+    };
+    const outer = {
+      plain: 'abc',
+      bounded: '',
+      opt: null,
+      get unused() {
+        return 0;
+      },
+    };
+    expect(Array.from(codec.encode('Inner', value).bytes)).toEqual([1, 0, 0, 0, 2, 0, 0, 0]);
+    expect(codec.decode('Strings', codec.encode('Strings', outer).bytes)).toEqual({
+      plain: 'abc',
+      bounded: '',
+      opt: null,
+    });
+  });
+});
+
 describe('strings', () => {
   it('encodes headers first, then bodies in order, padded to 8', () => {
     const out = roundTrip('Strings', { plain: 'hello, world', bounded: 'ab', opt: null });
