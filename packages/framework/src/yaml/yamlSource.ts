@@ -13,6 +13,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
+import { Status, StatusError } from '@fdf/zx';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** A path into a document, as zod reports it: keys and list indexes. */
@@ -67,9 +68,21 @@ export class YamlSource {
     return new YamlSource(file, text, doc, lines);
   }
 
-  /** The document as plain data (maps become objects). */
+  /**
+   * The document as plain data (maps become objects). A document whose
+   * aliases expand to an excessive size (the "billion laughs" attack) is
+   * refused with ERR_INVALID_ARGS instead of being expanded.
+   */
   data(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    try {
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        `${this.file}: ${err.message}; manifests need few aliases: write the values out instead`,
+      );
+    }
   }
 
   /** The YAML node at `path`, or undefined when the path does not exist. */

@@ -100,11 +100,17 @@ function missingKey(source: YamlSource, path: YamlPath, wanted: string): Diagnos
   return { ...d, path: formatYamlPath(path) };
 }
 
+/**
+ * `base` is where the validated value sits in the file; `within` is where
+ * the issue's own path starts inside `schema` (non-empty for issues of a
+ * union alternative, whose paths are relative to that alternative).
+ */
 function issueDiagnostics(
   source: YamlSource,
   issue: Issue,
   base: YamlPath,
   schema: z.ZodType,
+  within: YamlPath = [],
 ): Diagnostic[] {
   const local = issue.path as PropertyKey[];
   const path = [...base, ...local];
@@ -121,7 +127,7 @@ function issueDiagnostics(
       ];
     }
     case 'unrecognized_keys': {
-      const allowed = allowedKeysAt(schema, local);
+      const allowed = allowedKeysAt(schema, [...within, ...local]);
       return issue.keys.map((key) =>
         source.at(
           [...path, key],
@@ -171,7 +177,9 @@ function issueDiagnostics(
         (errs) => !errs.every((e) => e.code === 'invalid_type' && e.path.length === 0),
       );
       if (fitting.length === 1 && fitting[0] !== undefined) {
-        return fitting[0].flatMap((e) => issueDiagnostics(source, e, path, schema));
+        return fitting[0].flatMap((e) =>
+          issueDiagnostics(source, e, path, schema, [...within, ...local]),
+        );
       }
       const shapes = issue.errors
         .flatMap((errs) => errs.filter((e) => e.code === 'invalid_type' && e.path.length === 0))
