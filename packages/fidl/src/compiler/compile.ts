@@ -105,8 +105,12 @@ export function compileSources(
   opts: CompileOptions = {},
 ): CompileResult {
   const sink = new DiagnosticSink();
-  const files = sources.map((s) => parseFidl(s.path, s.text, sink));
-  const fileOrder = sources.map((s) => s.path);
+  // The same file given twice (an overlapping glob) is compiled once.
+  const unique = sources.filter(
+    (s, i) => sources.findIndex((o) => o.path === s.path && o.text === s.text) === i,
+  );
+  const files = unique.map((s) => parseFidl(s.path, s.text, sink));
+  const fileOrder = unique.map((s) => s.path);
   const done = (ir: IrRoot | null): CompileResult => ({ ir, diagnostics: sink.sorted(fileOrder) });
   if (opts.parseOnly) return done(null);
 

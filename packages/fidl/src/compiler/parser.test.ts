@@ -280,6 +280,18 @@ describe('formatDiagnostic', () => {
   });
 });
 
+describe('API', () => {
+  it('compiles a file given twice once', () => {
+    const [path] = fixture('drivers/hidbus.fidl');
+    const sources = loadFidlFiles([path as string, path as string]);
+    expect(compileFidl(sources).diagnostics).toEqual([]);
+  });
+
+  it('returns an empty IR for no sources', () => {
+    expect(compileFidl([])).toEqual({ ir: { irVersion: 1, libraries: [] }, diagnostics: [] });
+  });
+});
+
 describe('API errors', () => {
   it('throws StatusError for missing files and bad arguments', () => {
     expect(() => loadFidlFiles(['/nonexistent/x.fidl'])).toThrow(StatusError);
