@@ -10,6 +10,7 @@ import type { Env } from './env.js';
 import { decodeStringLiteral } from './lexer.js';
 import { lookup, type Scope } from './lookup.js';
 import type { BitsDecl, ConstValue, EnumDecl, FlatType, ResolvedConstant } from './model.js';
+import { closestName } from './names.js';
 
 export const INTEGER_RANGES: Record<IntegerSubtype, readonly [bigint, bigint]> = {
   int8: [-(2n ** 7n), 2n ** 7n - 1n],
@@ -101,6 +102,17 @@ function contextualOwner(expected: FlatType): EnumDecl | BitsDecl | undefined {
     (expected.decl.kind === 'enum' || expected.decl.kind === 'bits')
     ? expected.decl
     : undefined;
+}
+
+/** "did you mean X?" when a member is close, else the list of members (when short). */
+function memberHint(decl: EnumDecl | BitsDecl, name: string): string {
+  const names = decl.members.map((m) => m.name);
+  const close = closestName(name, names);
+  if (close) return `did you mean '${close}'?`;
+  if (names.length === 0) return 'it has no members';
+  return names.length <= 8
+    ? `its members are ${names.join(', ')}`
+    : `it has ${names.length} members, e.g. ${names.slice(0, 5).join(', ')}`;
 }
 
 export class ConstantResolver {
@@ -258,6 +270,15 @@ export class ConstantResolver {
         found = { kind: 'member', decl: owner, member: text };
     }
     if (!found) {
+      if (owner && c.name.parts.length === 1) {
+        // Most likely a misspelt contextual member such as a handle subtype.
+        sink.error(
+          'FIDL-UNDEFINED-NAME',
+          c.span,
+          `'${text}' is neither a declaration of library '${scope.library.name}' nor a member of ${owner.kind} '${owner.name}'; ${memberHint(owner, text)}`,
+        );
+        return null;
+      }
       lookup(c.name, scope, this.env, true);
       return null;
     }
@@ -282,7 +303,7 @@ export class ConstantResolver {
           sink.error(
             'FIDL-UNDEFINED-NAME',
             c.span,
-            `${decl.kind} '${decl.name}' has no member '${found.member}'; its members are ${decl.members.map((m) => m.name).join(', ') || '(none)'}`,
+            `${decl.kind} '${decl.name}' has no member '${found.member}'; ${memberHint(decl, found.member)}`,
           );
           return null;
         }
