@@ -3,7 +3,7 @@
  * emitter all go through these functions, so a member or method is spelled the
  * same way in the generated types and in the values the codec produces.
  */
-import { memberKey } from '../wire/names.js';
+import { memberKey } from '../wire/index.js';
 
 /**
  * `offset_dev` -> `offsetDev`, `OnReady` -> `onReady`. Members and methods use

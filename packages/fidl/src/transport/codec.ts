@@ -5,7 +5,7 @@
  * codec function of that library.
  */
 import type { IrRoot } from '../ir/types.js';
-import { createCodec, type Codec, type EncodedMessage } from '../wire/codec.js';
+import { createCodec, type Codec, type EncodedMessage } from '../wire/index.js';
 
 export type { EncodedMessage };
 export type FidlCodec = Codec;

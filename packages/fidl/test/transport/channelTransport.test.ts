@@ -244,7 +244,12 @@ describe('Channel transport', () => {
       { channel: moved.descriptor, events: 2 },
       moved.transferList,
     );
-    const report = workerMessage<{ status: Status; stats: TransportStats; seen: number }>(host);
+    const report = workerMessage<{
+      status: Status;
+      stats: TransportStats;
+      seen: number;
+      processed: number;
+    }>(host);
     const client = createChannelClient(Echo, mine, { dispatcher: null });
     const ticks = firstValueFrom(client.events.onTick.pipe(take(2), toArray()));
     const arena = Arena.create('unused by the Channel transport');
@@ -261,6 +266,8 @@ describe('Channel transport', () => {
     const done = await report;
     expect(done.status).toBe(Status.ERR_PEER_CLOSED);
     expect(done.seen).toBe(3);
+    // Every request ran as a task of the host's dispatcher.
+    expect(done.processed).toBeGreaterThanOrEqual(3);
     expect(await workerExit(host)).toBe(0);
     arena.release();
   });

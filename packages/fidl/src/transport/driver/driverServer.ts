@@ -6,7 +6,7 @@
 import { Arena, type Channel, type Dispatcher, type Message } from '@fdf/runtime';
 import { Status, StatusError, statusName } from '@fdf/zx';
 import type { MethodInfo } from '../methodInfo.js';
-import type { ProtocolDescriptor } from '../protocol.js';
+import type { AnyProtocol, ProtocolDescriptor } from '../protocol.js';
 import { errorValue, responseValue, unknownMethodValue } from '../results.js';
 import { runHandler, type Handlers } from '../serverHandlers.js';
 import { newStats, type ServerBinding, type TransportStats } from '../types.js';
@@ -31,9 +31,6 @@ export function bindDriverServer<C, S, E, SC>(
   return new DriverServer(proto, channel, impl as Handlers, d).binding as ServerBinding<E>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDescriptor = ProtocolDescriptor<any, any, any, any>;
-
 class DriverServer {
   readonly stats: TransportStats = newStats();
   readonly binding: ServerBinding<Record<string, unknown>>;
@@ -42,7 +39,7 @@ class DriverServer {
   #resolveUnbound!: (s: Status) => void;
 
   constructor(
-    readonly proto: AnyDescriptor,
+    readonly proto: AnyProtocol,
     readonly channel: Channel,
     readonly impl: Handlers,
     dispatcher: Dispatcher,

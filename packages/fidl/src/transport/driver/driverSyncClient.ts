@@ -8,7 +8,7 @@
 import { Arena, env, type Channel } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
 import type { MethodInfo } from '../methodInfo.js';
-import type { ProtocolDescriptor } from '../protocol.js';
+import type { AnyProtocol, ProtocolDescriptor } from '../protocol.js';
 import { callResult } from '../results.js';
 import { newStats, type TransportStats } from '../types.js';
 import { DriverFrame, frameBytes, frameOf } from './frame.js';
@@ -24,8 +24,7 @@ export function createDriverSyncClient<C, S, E, SC>(
   channel: Channel,
   opts: DriverSyncClientOptions = {},
 ): SC {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const p = proto as ProtocolDescriptor<any, any, any, any>;
+  const p: AnyProtocol = proto;
   const stats: TransportStats = newStats();
   const api: Record<string, unknown> = { stats, close: () => channel.closed || channel.close() };
 

@@ -6,12 +6,9 @@
  */
 import type { Arena } from '@fdf/runtime';
 import type { IrType } from '../../ir/types.js';
-import type { ProtocolDescriptor } from '../protocol.js';
+import type { AnyProtocol } from '../protocol.js';
 import type { TransportStats } from '../types.js';
 import { relocatorFor } from './bufferRelocator.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDescriptor = ProtocolDescriptor<any, any, any, any>;
 
 /**
  * Validates `value` as `type` and returns it with every byte buffer in
@@ -19,7 +16,7 @@ type AnyDescriptor = ProtocolDescriptor<any, any, any, any>;
  * case), else a copy of the path to each moved buffer.
  */
 export function toArena(
-  proto: AnyDescriptor,
+  proto: AnyProtocol,
   type: IrType | null,
   value: unknown,
   arena: Arena,
@@ -45,7 +42,7 @@ export function toArena(
  * copied to the heap and counted, so the message's arena can be released.
  */
 export function outOfArena(
-  proto: AnyDescriptor,
+  proto: AnyProtocol,
   type: IrType | null,
   value: unknown,
   messageArena: Arena | null,
