@@ -153,7 +153,7 @@ describe('text helpers', () => {
   });
 
   it('round-trips values through hex and JSON, keeping -0.0 and 64-bit strings', async () => {
-    const ir = await loadIr([fidlFile]);
+    const ir = loadIr([fidlFile]);
     const hex = encodeJsonToHex(ir, 'test.conformance/MyFloat64', '{"value": -0.0}');
     expect(hex).toBe('00 00 00 00 00 00 00 80');
     expect(decodeHexToJson(ir, 'test.conformance/MyFloat64', hex)).toBe('{\n  "value": -0.0\n}');

@@ -38,8 +38,8 @@ const suite = JSON.parse(readFileSync(`${dir}gidl_cases.json`, 'utf8')) as {
 let ir: IrRoot;
 let codec: Codec;
 
-beforeAll(async () => {
-  ir = await loadIr([`${dir}gidl_types.fidl`]);
+beforeAll(() => {
+  ir = loadIr([`${dir}gidl_types.fidl`]);
   codec = createCodec(ir);
 });
 

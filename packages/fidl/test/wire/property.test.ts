@@ -100,9 +100,7 @@ describe('round trips over the test library', () => {
 });
 
 // Every struct of the conformance library (gidl_types.fidl), compiled by the compiler.
-const gidlIr = await loadIr([
-  fileURLToPath(new URL('./conformance/gidl_types.fidl', import.meta.url)),
-]);
+const gidlIr = loadIr([fileURLToPath(new URL('./conformance/gidl_types.fidl', import.meta.url))]);
 const gidlStructs = gidlIr.libraries.at(-1)!.structs.map((s) => s.name);
 
 describe('round trips over every struct of gidl_types.fidl', () => {
