@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeHexToJson, encodeJsonToHex, formatHex, parseHex } from '../../src/wire/index.js';
-import { registerFidlWireCommands } from '../../../../tools/fdf/src/commands/fidlWire.js';
 import { loadIr } from './compileFidl.js';
 
 // Until src/index.ts re-exports the wire codec and the compiler, give the CLI
@@ -28,6 +27,11 @@ const requireFromCli = createRequire(
 );
 const { Command } = requireFromCli('commander') as { Command: new (name?: string) => Program };
 
+// Loaded by URL so that this package's typecheck does not depend on the CLI's.
+const { registerFidlWireCommands } = (await import(
+  new URL('../../../../tools/fdf/src/commands/fidlWire.ts', import.meta.url).href
+)) as { registerFidlWireCommands(fidl: Program): void };
+
 const fidlFile = fileURLToPath(new URL('./conformance/gidl_types.fidl', import.meta.url));
 const conformanceDir = fileURLToPath(new URL('./conformance/', import.meta.url));
 
@@ -43,7 +47,7 @@ async function fdf(...args: string[]): Promise<{ out: string; err: string; exitC
   process.exitCode = undefined;
   try {
     const program = new Command('fdf').exitOverride();
-    registerFidlWireCommands(program.command('fidl') as never);
+    registerFidlWireCommands(program.command('fidl'));
     await program.parseAsync(['fidl', ...args], { from: 'user' });
     return { out: out.join('\n'), err: err.join('\n'), exitCode: Number(process.exitCode ?? 0) };
   } finally {
