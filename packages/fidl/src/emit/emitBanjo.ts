@@ -21,11 +21,13 @@ export function emitBanjo(proto: IrProtocol, p: Printer, ctx: EmitContext): void
   const methods = proto.methods.map((m) => ({ ir: m, t: methodTypes(methodInfo(m), ctx) }));
   const calls = methods.filter((m) => m.t.info.kind !== 'event');
 
-  const signature = (m: (typeof methods)[number], ctxParam: string): string => {
-    const params = `${ctxParam}${m.t.requestParam}`;
-    if (m.t.info.kind === 'one-way') return `(${params.replace(/, $/, '')}): void`;
-    if (m.t.info.isAsync) return `(${params}complete: (result: ${m.t.result}) => void): void`;
-    return `(${params.replace(/, $/, '')}): ${m.t.result}`;
+  /** One entry: the parameters (context first in the table) and the return type. */
+  const entry = (m: (typeof methods)[number], withCtx: boolean): void => {
+    const params = [...(withCtx ? ['ctx: C'] : []), ...m.t.requestParams];
+    if (m.t.info.kind === 'two-way' && m.t.info.isAsync)
+      params.push(`complete: (result: ${m.t.result}) => void`);
+    const ret = m.t.info.kind === 'two-way' && !m.t.info.isAsync ? m.t.result : 'void';
+    p.list(`${propKey(m.t.info.name)}(`, params, `): ${ret};`);
   };
 
   p.doc(
@@ -37,28 +39,28 @@ export function emitBanjo(proto: IrProtocol, p: Printer, ctx: EmitContext): void
   p.block(`export interface ${ops}<C = unknown> {`, () => {
     for (const m of calls) {
       p.doc(m.ir.doc);
-      p.line(`${propKey(m.t.info.name)}${signature(m, 'ctx: C, ')};`);
+      entry(m, true);
     }
   });
   p.line();
-  p.line(`/** What a driver hands to its child: the table and the context it is called with. */`);
+  p.doc(`What a driver hands to its child: the table and the context it is called with.`);
   p.block(`export interface ${pair}<C = unknown> {`, () => {
     p.line(`readonly ops: ${ops}<C>;`);
     p.line('readonly ctx: C;');
   });
   p.line();
-  p.line(
-    `/** Calls through a ${pair}: \`${name}.client(proto).${calls[0]?.t.info.name ?? 'method'}(...)\`. */`,
+  p.doc(
+    `Calls through a ${pair}: \`${name}.client(proto).${calls[0]?.t.info.name ?? 'method'}(...)\`.`,
   );
   p.block(`export interface ${client} {`, () => {
-    for (const m of calls) p.line(`${propKey(m.t.info.name)}${signature(m, '')};`);
+    for (const m of calls) entry(m, false);
   });
   p.line();
   const skipped = methods.filter((m) => m.t.info.kind === 'event');
   if (skipped.length > 0) {
     p.line(`// Banjo has no events; skipped: ${skipped.map((m) => m.ir.name).join(', ')}.`);
   }
-  p.line(
+  p.wrap(
     `export const ${name}: ${ctx.fidl('BanjoProtocolDescriptor')}<${ops}, ${client}> = ${ctx.fidl('defineBanjoProtocol')}(codingTable, ${quote(proto.name)});`,
   );
   p.line();

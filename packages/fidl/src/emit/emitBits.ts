@@ -28,7 +28,7 @@ export function emitBits(b: IrBits, p: Printer, ctx: EmitContext): void {
     '} as const;',
   );
   p.line(`export type ${name} = ${big ? 'bigint' : 'number'};`);
-  p.line(
+  p.wrap(
     `export const ${helpers}: ${ctx.fidl('BitsHelpers')}<${name}> = ${ctx.fidl('defineBits')}<${name}>(${quote(b.name)}, ${intLiteral(b.mask, big)}, ${b.strict});`,
   );
   p.line();

@@ -22,11 +22,11 @@ export function emitCodecs(lib: IrLibrary, p: Printer, ctx: EmitContext): boolea
     const base = declName(d.name);
     const enc = ctx.claim(`encode${base}`, `the encoder of ${d.name}`);
     const dec = ctx.claim(`decode${base}`, `the decoder of ${d.name}`);
-    p.line(`/** ${d.name} to wire format V2 (bytes and handles). */`);
+    p.doc(`${d.name} to wire format V2 (bytes and handles).`);
     p.block(`export function ${enc}(value: ${type}): ${message} {`, () => {
       p.line(`return codec.encode(${quote(d.name)}, value);`);
     });
-    p.line(`/** Wire format V2 to ${d.name}; fails with a StatusError naming the decode error. */`);
+    p.doc(`Wire format V2 to ${d.name}; fails with a StatusError naming the decode error.`);
     p.block(`export function ${dec}(message: ${message}): ${type} {`, () => {
       p.line(`return codec.decode(${quote(d.name)}, message.bytes, message.handles) as ${type};`);
     });

@@ -55,12 +55,12 @@ export function emitCodingTable(
   for (const d of deps)
     p.line(`import { codingTable as ${libraryAlias(d)} } from './${irFile(d)}';`);
   p.line();
-  p.line(`/** The IR of library ${lib.name}, without doc comments. */`);
+  p.doc(`The IR of library ${lib.name}, without doc comments.`);
   p.line(
     `export const libraryIr: IrLibrary = ${printLiteral(compactLibrary(lib), '', '  ', FLAT_KEYS)};`,
   );
   p.line();
-  p.line('/** This library and every library it depends on: what the codec is built from. */');
+  p.doc('This library and every library it depends on: what the codec is built from.');
   p.line(
     `export const codingTable: IrRoot = codingTableOf(libraryIr, [${deps.map(libraryAlias).join(', ')}]);`,
   );

@@ -34,7 +34,7 @@ export function emitEnum(e: IrEnum, p: Printer, ctx: EmitContext): void {
       ? `export type ${name} = ${known};`
       : `export type ${name} = ${known} | (${base} & {}); // flexible: unknown values are kept`,
   );
-  p.line(
+  p.wrap(
     `export const ${helpers}: ${ctx.fidl('EnumHelpers')}<${name}> = ${ctx.fidl('defineEnum')}<${name}>(${quote(e.name)}, ${name}, ${e.strict});`,
   );
   p.line();

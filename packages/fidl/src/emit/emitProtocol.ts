@@ -8,8 +8,8 @@ import { typeExpr } from './typeExpr.js';
 /** Types of one method, spelled for the generated file. */
 export interface MethodTypes {
   info: MethodInfo;
-  /** `request: T, ` or '' when the request is `()`. */
-  requestParam: string;
+  /** `['request: T']`, or none when the request is `()`. */
+  requestParams: string[];
   /** Success payload, `void` for `-> ()`. */
   success: string;
   /** What a call produces: the success payload, or `Result<success, error>` with error syntax. */
@@ -23,7 +23,7 @@ export function methodTypes(info: MethodInfo, ctx: EmitContext): MethodTypes {
   const error = info.error === null ? null : typeExpr(info.error, ctx);
   return {
     info,
-    requestParam: info.request === null ? '' : `request: ${typeExpr(info.request, ctx)}, `,
+    requestParams: info.request === null ? [] : [`request: ${typeExpr(info.request, ctx)}`],
     success,
     result: error === null ? success : `${ctx.fidl('Result')}<${success}, ${error}>`,
     error,
@@ -59,7 +59,7 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   const arena = ctx.runtime('Arena');
   const where = `\`${proto.name}\` (${proto.openness}, @transport("${proto.transport}"))`;
 
-  p.line(`/** Method ordinals of ${where}: sha256 of the selector, as on the wire. */`);
+  p.doc(`Method ordinals of ${where}: sha256 of the selector, as on the wire.`);
   p.block(
     `export const ${ordinals} = {`,
     () => {
@@ -70,7 +70,7 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
   );
   p.line();
 
-  p.line(`/** Events of ${proto.name}, by name: what each one carries. */`);
+  p.doc(`Events of ${proto.name}, by name: what each one carries.`);
   if (evts.length === 0) {
     p.line(`export type ${events} = Record<never, never>;`);
   } else {
@@ -95,28 +95,33 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
     for (const m of calls) {
       p.doc(m.ir.doc);
       const ret = m.t.info.kind === 'one-way' ? 'void' : `Promise<${m.t.result}>`;
-      p.line(`${propKey(m.t.info.name)}(${m.t.requestParam}arena?: ${arena}): ${ret};`);
+      p.list(
+        `${propKey(m.t.info.name)}(`,
+        [...m.t.requestParams, `arena?: ${arena}`],
+        `): ${ret};`,
+      );
     }
   });
   p.line();
 
-  p.line(
-    `/** Blocking client of ${proto.name}: each call waits for its reply (needs a dispatcher that allows sync calls). */`,
+  p.doc(
+    `Blocking client of ${proto.name}: each call waits for its reply (needs a dispatcher that allows sync calls).`,
   );
   p.block(`export interface ${syncClient} extends ${ctx.fidl('SyncClientBase')} {`, () => {
     for (const m of calls) {
       const ret = m.t.info.kind === 'one-way' ? 'void' : m.t.result;
-      p.line(`${propKey(m.t.info.name)}(${m.t.requestParam}arena?: ${arena}): ${ret};`);
+      p.list(
+        `${propKey(m.t.info.name)}(`,
+        [...m.t.requestParams, `arena?: ${arena}`],
+        `): ${ret};`,
+      );
     }
   });
   p.line();
 
-  p.line(`/**`);
-  p.line(
-    ` * Server of ${proto.name}. Each handler gets the request, a completer and the request's arena,`,
+  p.doc(
+    `Server of ${proto.name}. Each handler gets the request, a completer and the request's arena, which it may pass down with a request to the next driver.`,
   );
-  p.line(' * which it may pass down with a request to the next driver.');
-  p.line(' */');
   p.block(`export interface ${server} {`, () => {
     for (const m of calls) {
       p.doc(m.ir.doc);
@@ -126,13 +131,15 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
           : m.t.error !== null
             ? `${ctx.fidl('ErrorCompleter')}<${m.t.success}, ${m.t.error}>`
             : `${ctx.fidl('Completer')}<${m.t.success}>`;
-      p.line(
-        `${propKey(m.t.info.name)}(${m.t.requestParam}completer: ${completer}, arena: ${arena}): void | Promise<void>;`,
+      p.list(
+        `${propKey(m.t.info.name)}(`,
+        [...m.t.requestParams, `completer: ${completer}`, `arena: ${arena}`],
+        '): void | Promise<void>;',
       );
     }
     if (proto.openness !== 'closed') {
-      p.line(
-        '/** A flexible method this server does not know (a newer client); strict unknown methods close the channel. */',
+      p.doc(
+        'A flexible method this server does not know (a newer client); strict unknown methods close the channel.',
       );
       p.line(`handleUnknownMethod?(method: ${ctx.fidl('UnknownMethod')}): void;`);
     }
@@ -145,7 +152,7 @@ export function emitProtocol(proto: IrProtocol, p: Printer, ctx: EmitContext): v
       `Binds ${proto.name} to a transport: \`createDriverClient(${name}, channel)\`, \`bindChannelServer(${name}, zxChannel, impl)\`.`,
     ),
   );
-  p.line(
+  p.wrap(
     `export const ${name}: ${ctx.fidl('ProtocolDescriptor')}<${client}, ${server}, ${events}, ${syncClient}> = ${ctx.fidl('defineProtocol')}(codingTable, ${quote(proto.name)});`,
   );
   p.line();

@@ -37,7 +37,7 @@ export function emitUnion(u: IrUnion, p: Printer, ctx: EmitContext): void {
         p.doc(m.doc);
         const param = safeIdent(m.key);
         const field = param === m.key ? m.key : `${propKey(m.key)}: ${param}`;
-        p.line(
+        p.wrap(
           `${propKey(m.key)}: (${param}: ${typeExpr(m.type, ctx)}): ${name} => ({ $tag: ${quote(m.key)}, ${field} }),`,
         );
       }

@@ -10,12 +10,50 @@ export class Printer {
   readonly #lines: string[] = [];
   #depth = 0;
 
-  constructor(private readonly indentUnit = '  ') {}
+  constructor(
+    private readonly indentUnit = '  ',
+    /** Lines longer than this are wrapped where `wrap` and `list` know how. */
+    readonly width = 100,
+  ) {}
 
   /** One line at the current indentation; an empty call prints a blank line. */
   line(text = ''): this {
     this.#lines.push(text === '' ? '' : this.#indent() + text);
     return this;
+  }
+
+  /**
+   * One statement; when too long, broken after its first ` = ` (or ` => `)
+   * with the rest indented on the next line, as prettier would.
+   */
+  wrap(text: string): this {
+    if (this.#indent().length + text.length <= this.width) return this.line(text);
+    for (const sep of [' = ', ' => ']) {
+      const at = text.indexOf(sep);
+      if (at > 0) {
+        this.line(text.slice(0, at + sep.length - 1));
+        this.#depth++;
+        this.line(text.slice(at + sep.length));
+        this.#depth--;
+        return this;
+      }
+    }
+    return this.line(text);
+  }
+
+  /**
+   * `open` + items joined by ', ' + `close` on one line when it fits, else
+   * one item per line with trailing commas (a long parameter list).
+   */
+  list(open: string, items: readonly string[], close: string): this {
+    const flat = `${open}${items.join(', ')}${close}`;
+    if (items.length === 0 || this.#indent().length + flat.length <= this.width)
+      return this.line(flat);
+    this.line(open);
+    this.#depth++;
+    for (const item of items) this.line(`${item},`);
+    this.#depth--;
+    return this.line(close);
   }
 
   /** Several lines, each at the current indentation. */
@@ -42,18 +80,23 @@ export class Printer {
     return this;
   }
 
-  /** A `/** ... *\/` comment; nothing when the text is empty. */
+  /** A `/** ... *\/` comment, word-wrapped to the line width; nothing when the text is empty. */
   doc(text: string | undefined): this {
     if (text === undefined || text.trim() === '') return this;
     const body = text
       .replace(/\*\//g, '*\\/')
       .split('\n')
-      .map((l) => l.trimEnd());
+      .map((l) => l.trimEnd().replace(/^ /, ''));
     while (body.length > 0 && body[body.length - 1] === '') body.pop();
     while (body.length > 0 && body[0]?.trim() === '') body.shift();
-    if (body.length === 1) return this.line(`/** ${body[0]?.trim() ?? ''} */`);
+    const room = this.width - this.#indent().length - 3;
+    if (body.length === 1 && (body[0] ?? '').length + 4 <= room)
+      return this.line(`/** ${body[0]?.trim() ?? ''} */`);
     this.line('/**');
-    for (const l of body) this.line(l.trim() === '' ? ' *' : ` * ${l.replace(/^ /, '')}`);
+    for (const l of body) {
+      if (l.trim() === '') this.line(' *');
+      else for (const part of wordWrap(l, room)) this.line(` * ${part}`);
+    }
     return this.line(' */');
   }
 
@@ -71,6 +114,24 @@ export class Printer {
   #indent(): string {
     return this.indentUnit.repeat(this.#depth);
   }
+}
+
+/** Splits `text` at spaces into lines of at most `width` (a longer word stays whole). */
+function wordWrap(text: string, width: number): string[] {
+  const indent = /^\s*/.exec(text)?.[0] ?? '';
+  const words = text.trim().split(/\s+/);
+  const lines: string[] = [];
+  let line = indent;
+  for (const w of words) {
+    if (line.trim() !== '' && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = indent + w;
+    } else {
+      line = line.trim() === '' ? indent + w : `${line} ${w}`;
+    }
+  }
+  if (line.trim() !== '') lines.push(line);
+  return lines;
 }
 
 /** A JS string literal with single quotes, as the repo's prettier config writes them. */
