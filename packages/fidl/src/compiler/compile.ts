@@ -52,6 +52,8 @@ export interface CompileResult {
 
 /** The zx library shipped with the compiler, used when a file says `using zx;` and no zx source was given. */
 export const BUNDLED_ZX_PATH = fileURLToPath(new URL('../../fidl/zx.fidl', import.meta.url));
+/** How the bundled zx library is named in IR locations and diagnostics. */
+export const BUNDLED_ZX_NAME = '@fdf/fidl/fidl/zx.fidl';
 
 let bundledZxText: string | undefined;
 
@@ -119,7 +121,8 @@ export function compileSources(
     try {
       bundledZxText ??= readFileSync(BUNDLED_ZX_PATH, 'utf8');
       const text = bundledZxText;
-      zxPath = BUNDLED_ZX_PATH;
+      // A logical name keeps the IR and diagnostics independent of the checkout's location.
+      zxPath = BUNDLED_ZX_NAME;
       files.push(parseFidl(zxPath, text, sink));
       fileOrder.push(zxPath);
     } catch {
