@@ -40,6 +40,15 @@ describe('ZxChannel read and write', () => {
     expect(empty.handles).toEqual([]);
   });
 
+  test('tryRead returns null instead of ERR_SHOULD_WAIT', () => {
+    const [a, b] = ZxChannel.create();
+    expect(b.tryRead()).toBeNull();
+    a.write(bytes(1));
+    expect(b.tryRead()?.bytes[0]).toBe(1);
+    a.close();
+    expectStatus(() => b.tryRead(), Status.ERR_PEER_CLOSED);
+  });
+
   test('both directions are independent', () => {
     const [a, b] = ZxChannel.create();
     a.write(bytes(1));
@@ -116,6 +125,7 @@ describe('ZxChannel limits', () => {
     expectStatus(() => a.write(bytes(1), [vmo, closed]), Status.ERR_BAD_HANDLE);
     expectStatus(() => a.write(bytes(1), [vmo, vmo]), Status.ERR_BAD_HANDLE);
     expectStatus(() => a.write(bytes(1), [vmo, a]), Status.ERR_NOT_SUPPORTED);
+    expectStatus(() => a.write(bytes(1), [vmo, b]), Status.ERR_NOT_SUPPORTED);
     expectStatus(() => a.write(bytes(1), [vmo, new LocalOnly()]), Status.ERR_NOT_SUPPORTED);
     expectStatus(
       () => a.write(bytes(1), [vmo, Vmo.create(1).duplicate(ZX_RIGHT_READ)]),
@@ -167,6 +177,17 @@ describe('ZxChannel handle transfer', () => {
     const out = new Uint8Array(4);
     expect(f0.read(out)).toBe(1);
     expect([...out]).toEqual([1, 2, 3, 4]);
+  });
+
+  test('an end is recognized as the peer even after it travelled, and refused', () => {
+    const [a, b] = ZxChannel.create();
+    const [c, d] = ZxChannel.create();
+    c.write(bytes(), [b]);
+    const moved = d.read().handles[0] as ZxChannel;
+    expectStatus(() => a.write(bytes(), [moved]), Status.ERR_NOT_SUPPORTED);
+    expect(moved.closed).toBe(false);
+    moved.write(bytes(3));
+    expect(a.read().bytes[0]).toBe(3);
   });
 
   test('closing an end with unread messages closes the handles inside them', () => {

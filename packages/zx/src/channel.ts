@@ -6,7 +6,7 @@
  * Shared state (Int32, indexed by end): COUNT = messages posted toward the
  * end and not yet taken off its port; SEQ = bumped whenever the end's signals
  * may change (a write toward it, its peer closing); WAITERS = threads asleep
- * on SEQ; CLOSED = the end is closed. The writer posts first and counts
+ * on SEQ; CLOSED = the end is closed; PAIR_ID = random words naming the pair. The writer posts first and counts
  * second, so COUNT > 0 always means a message sits in the port queue and a
  * synchronous `receiveMessageOnPort` will find it.
  *
@@ -50,7 +50,9 @@ const COUNT = 0;
 const SEQ = 2;
 const WAITERS = 4;
 const CLOSED = 6;
-const STATE_WORDS = 8;
+/** Two random words naming the pair, so ends revived from separate transfers still recognize each other. */
+const PAIR_ID = 8;
+const STATE_WORDS = 10;
 const TXID_BIT = 0x8000_0000;
 
 /** One message: its bytes (the reader's own copy) and the handles it carried. */
@@ -144,6 +146,7 @@ export class ZxChannel extends Handle {
   static create(): [ZxChannel, ZxChannel] {
     const { port1, port2 } = new MessageChannel();
     const state = new SharedArrayBuffer(STATE_WORDS * Int32Array.BYTES_PER_ELEMENT);
+    crypto.getRandomValues(new Int32Array(state, PAIR_ID * Int32Array.BYTES_PER_ELEMENT, 2));
     return [new ZxChannel(port1, state, 0, []), new ZxChannel(port2, state, 1, [])];
   }
 
@@ -170,9 +173,22 @@ export class ZxChannel extends Handle {
 
   /** zx_channel_read: the oldest message; ERR_SHOULD_WAIT when none, ERR_PEER_CLOSED when none will come. */
   read(): ZxMessage {
+    return this.tryRead() ?? this.#throwEmpty();
+  }
+
+  /**
+   * read() for polling loops: null instead of ERR_SHOULD_WAIT, so an empty
+   * channel costs no exception. Still throws ERR_PEER_CLOSED and ERR_BAD_HANDLE.
+   */
+  tryRead(): ZxMessage | null {
     this.assertOpen('ZxChannel.read');
     const message = this.#next();
     if (message !== undefined) return message;
+    if (this.#peerClosed()) this.#throwEmpty();
+    return null;
+  }
+
+  #throwEmpty(): never {
     if (this.#peerClosed()) {
       throw new StatusError(
         Status.ERR_PEER_CLOSED,
@@ -407,6 +423,13 @@ export class ZxChannel extends Handle {
           `${what}: a channel end cannot be written into itself; send the other end or a new channel instead`,
         );
       }
+      // Zircon accepts this and leaks the pair; a MessagePort posted to itself is lost, so refuse.
+      if (handle instanceof ZxChannel && this.#isPeer(handle)) {
+        throw new StatusError(
+          Status.ERR_NOT_SUPPORTED,
+          `${what}: the peer end cannot travel through its own channel, it would be unreachable; send it through another channel`,
+        );
+      }
     }
     checkHandlesToTransfer(handles, what);
     if (this.#peerClosed()) {
@@ -420,7 +443,12 @@ export class ZxChannel extends Handle {
   #post(bytes: Uint8Array, handles: readonly Handle[], txid: number): void {
     const port = this.#port as MessagePort;
     const copy = bytes.slice();
-    if (txid !== 0) new DataView(copy.buffer).setUint32(0, txid, true);
+    if (txid !== 0) {
+      copy[0] = txid & 0xff;
+      copy[1] = (txid >>> 8) & 0xff;
+      copy[2] = (txid >>> 16) & 0xff;
+      copy[3] = txid >>> 24;
+    }
     const transferList = this.#transferList;
     transferList.push(copy.buffer);
     let wire: Wire = copy;
@@ -445,6 +473,14 @@ export class ZxChannel extends Handle {
     const words = this.#words;
     Atomics.add(words, COUNT + this.#peer, 1);
     bumpAndWake(words, SEQ + this.#peer, WAITERS + this.#peer);
+  }
+
+  #isPeer(other: ZxChannel): boolean {
+    return (
+      other.#end === this.#peer &&
+      other.#words[PAIR_ID] === this.#words[PAIR_ID] &&
+      other.#words[PAIR_ID + 1] === this.#words[PAIR_ID + 1]
+    );
   }
 
   #peerClosed(): boolean {

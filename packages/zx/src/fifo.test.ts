@@ -152,3 +152,18 @@ describe('Fifo waits', () => {
     await expectStatusAsync(waiting, Status.ERR_CANCELED);
   });
 });
+
+describe('Fifo try variants', () => {
+  test('tryWrite and tryRead return 0 instead of ERR_SHOULD_WAIT', () => {
+    const [a, b] = Fifo.create(2, 1);
+    const out = new Uint8Array(2);
+    expect(b.tryRead(out)).toBe(0);
+    expect(a.tryWrite(elements(2, 1))).toBe(1);
+    expect(a.tryWrite(elements(2, 2))).toBe(0);
+    expect(b.tryRead(out)).toBe(1);
+    a.close();
+    expectStatus(() => b.tryRead(out), Status.ERR_PEER_CLOSED);
+    expectStatus(() => b.tryWrite(elements(2, 1)), Status.ERR_PEER_CLOSED);
+    expectStatus(() => a.tryRead(out), Status.ERR_BAD_HANDLE);
+  });
+});

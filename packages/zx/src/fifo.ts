@@ -111,6 +111,18 @@ export class Fifo extends Handle {
    * the ring is full. `elements` must hold whole elements (ERR_OUT_OF_RANGE).
    */
   write(elements: Uint8Array, count?: number): number {
+    const written = this.tryWrite(elements, count);
+    if (written === 0) {
+      throw new StatusError(
+        Status.ERR_SHOULD_WAIT,
+        'Fifo.write: the fifo is full; await writable() (or writableBlocking() in a worker) and retry',
+      );
+    }
+    return written;
+  }
+
+  /** write() for polling loops: 0 instead of ERR_SHOULD_WAIT when full; other errors still throw. */
+  tryWrite(elements: Uint8Array, count?: number): number {
     this.assertOpen('Fifo.write');
     const size = this.elementSize;
     const wanted = this.#checkCount(elements, count, 'Fifo.write');
@@ -132,12 +144,7 @@ export class Fifo extends Handle {
     const tail = Atomics.load(words, TAIL + this.#peer);
     const used = tail >= head ? tail - head : tail + 2 * depth - head;
     const free = depth - used;
-    if (free === 0) {
-      throw new StatusError(
-        Status.ERR_SHOULD_WAIT,
-        'Fifo.write: the fifo is full; await writable() (or writableBlocking() in a worker) and retry',
-      );
-    }
+    if (free === 0) return 0;
     const n = wanted < free ? wanted : free;
     const bytes = this.#bytes;
     let slot = tail >= depth ? tail - depth : tail;
@@ -159,6 +166,18 @@ export class Fifo extends Handle {
    * ERR_SHOULD_WAIT when empty, ERR_PEER_CLOSED when empty and the peer is gone.
    */
   read(into: Uint8Array, maxCount?: number): number {
+    const count = this.tryRead(into, maxCount);
+    if (count === 0) {
+      throw new StatusError(
+        Status.ERR_SHOULD_WAIT,
+        'Fifo.read: the fifo is empty; await readable() (or readableBlocking() in a worker) and retry',
+      );
+    }
+    return count;
+  }
+
+  /** read() for polling loops: 0 instead of ERR_SHOULD_WAIT when empty; ERR_PEER_CLOSED still throws. */
+  tryRead(into: Uint8Array, maxCount?: number): number {
     this.assertOpen('Fifo.read');
     const size = this.elementSize;
     const wanted = this.#checkCount(into, maxCount, 'Fifo.read');
@@ -174,10 +193,7 @@ export class Fifo extends Handle {
           'Fifo.read: the fifo is empty and its peer is closed; nothing more will come, close this end',
         );
       }
-      throw new StatusError(
-        Status.ERR_SHOULD_WAIT,
-        'Fifo.read: the fifo is empty; await readable() (or readableBlocking() in a worker) and retry',
-      );
+      return 0;
     }
     const n = wanted < used ? wanted : used;
     const bytes = this.#bytes;
