@@ -8,14 +8,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeHexToJson, encodeJsonToHex, formatHex, parseHex } from '../../src/wire/index.js';
 import { loadIr } from './compileFidl.js';
 
-// Until src/index.ts re-exports the wire codec and the compiler, give the CLI
-// the package door it will have.
-vi.mock('../../src/index.js', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  ...(await import('../../src/compiler/index.js')),
-  ...(await import('../../src/wire/index.js')),
-}));
-
 // commander is a dependency of the CLI package only.
 type Program = {
   exitOverride(): Program;
