@@ -16,6 +16,7 @@ export {
   transferHandles,
   transferHandle,
   isHandleDescriptor,
+  type HandleClass,
   type HandleDescriptor,
   type TransferredHandles,
 } from './handleTransfer.js';
