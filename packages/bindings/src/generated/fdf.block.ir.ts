@@ -56,6 +56,7 @@ export const libraryIr: IrLibrary = {
     'fdf.block/VolumeShrinkRequest': 'struct',
     'fdf.block/Volume_Shrink_Response': 'struct',
     'fdf.block/Volume_Shrink_Result': 'union',
+    'fdf.block/Service': 'service',
   },
   consts: [
     {
@@ -1731,7 +1732,54 @@ export const libraryIr: IrLibrary = {
       discoverableName: 'fdf.block.Volume',
     },
   ],
-  services: [],
+  services: [
+    {
+      name: 'fdf.block/Service',
+      location: { file: 'block.fidl', line: 224, column: 9 },
+      attributes: [],
+      members: [
+        {
+          name: 'block',
+          type: {
+            kind: 'endpoint',
+            role: 'client',
+            protocol: 'fdf.block/Block',
+            transport: 'Driver',
+            nullable: false,
+            shape: { inlineSize: 4, alignment: 4, depth: 0, maxHandles: 1, maxOutOfLine: 0, hasPadding: false, hasFlexibleEnvelope: false },
+          },
+          location: { file: 'block.fidl', line: 225, column: 5 },
+          attributes: [],
+        },
+        {
+          name: 'partition',
+          type: {
+            kind: 'endpoint',
+            role: 'client',
+            protocol: 'fdf.block/Partition',
+            transport: 'Driver',
+            nullable: false,
+            shape: { inlineSize: 4, alignment: 4, depth: 0, maxHandles: 1, maxOutOfLine: 0, hasPadding: false, hasFlexibleEnvelope: false },
+          },
+          location: { file: 'block.fidl', line: 226, column: 5 },
+          attributes: [],
+        },
+        {
+          name: 'volume',
+          type: {
+            kind: 'endpoint',
+            role: 'client',
+            protocol: 'fdf.block/Volume',
+            transport: 'Driver',
+            nullable: false,
+            shape: { inlineSize: 4, alignment: 4, depth: 0, maxHandles: 1, maxOutOfLine: 0, hasPadding: false, hasFlexibleEnvelope: false },
+          },
+          location: { file: 'block.fidl', line: 227, column: 5 },
+          attributes: [],
+        },
+      ],
+    },
+  ],
 };
 
 /** This library and every library it depends on: what the codec is built from. */

@@ -560,6 +560,21 @@ export interface VolumeServer {
 export const Volume: $fidl.ProtocolDescriptor<VolumeClient, VolumeServer, VolumeEvents, VolumeSyncClient> =
   $fidl.defineProtocol(codingTable, 'fdf.block/Volume');
 
+// ---- Services
+
+/**
+ * What a block driver offers its children: the device, and where it
+ * applies, the partition and volume views of it.
+ */
+export const Service = {
+  name: 'fdf.block/Service',
+  members: {
+    block: { protocol: 'fdf.block/Block', transport: 'Driver' },
+    partition: { protocol: 'fdf.block/Partition', transport: 'Driver' },
+    volume: { protocol: 'fdf.block/Volume', transport: 'Driver' },
+  },
+} as const;
+
 // ---- Codecs
 
 const codec = $fidl.lazyCodec(codingTable);

@@ -39,6 +39,7 @@ export const libraryIr: IrLibrary = {
     'fdf.sample/BanjoEchoEchoResponse': 'struct',
     'fdf.sample/BanjoEchoEchoStringRequest': 'struct',
     'fdf.sample/BanjoEchoEchoStringResponse': 'struct',
+    'fdf.sample/SampleService': 'service',
   },
   consts: [
     {
@@ -999,7 +1000,41 @@ export const libraryIr: IrLibrary = {
       ],
     },
   ],
-  services: [],
+  services: [
+    {
+      name: 'fdf.sample/SampleService',
+      location: { file: 'sample.fidl', line: 97, column: 9 },
+      attributes: [],
+      members: [
+        {
+          name: 'echo',
+          type: {
+            kind: 'endpoint',
+            role: 'client',
+            protocol: 'fdf.sample/Echo',
+            transport: 'Driver',
+            nullable: false,
+            shape: { inlineSize: 4, alignment: 4, depth: 0, maxHandles: 1, maxOutOfLine: 0, hasPadding: false, hasFlexibleEnvelope: false },
+          },
+          location: { file: 'sample.fidl', line: 98, column: 5 },
+          attributes: [],
+        },
+        {
+          name: 'ring',
+          type: {
+            kind: 'endpoint',
+            role: 'client',
+            protocol: 'fdf.sample/Ring',
+            transport: 'Driver',
+            nullable: false,
+            shape: { inlineSize: 4, alignment: 4, depth: 0, maxHandles: 1, maxOutOfLine: 0, hasPadding: false, hasFlexibleEnvelope: false },
+          },
+          location: { file: 'sample.fidl', line: 99, column: 5 },
+          attributes: [],
+        },
+      ],
+    },
+  ],
 };
 
 /** This library and every library it depends on: what the codec is built from. */

@@ -330,6 +330,17 @@ export interface BanjoEchoBanjoClient {
 export const BanjoEcho: $fidl.BanjoProtocolDescriptor<BanjoEchoBanjoOps, BanjoEchoBanjoClient> =
   $fidl.defineBanjoProtocol(codingTable, 'fdf.sample/BanjoEcho');
 
+// ---- Services
+
+/** What the sample drivers offer. */
+export const SampleService = {
+  name: 'fdf.sample/SampleService',
+  members: {
+    echo: { protocol: 'fdf.sample/Echo', transport: 'Driver' },
+    ring: { protocol: 'fdf.sample/Ring', transport: 'Driver' },
+  },
+} as const;
+
 // ---- Codecs
 
 const codec = $fidl.lazyCodec(codingTable);

@@ -7,6 +7,7 @@ import { emitCodingTable } from './emitCodingTable.js';
 import { emitConst } from './emitConst.js';
 import { emitEnum } from './emitEnum.js';
 import { emitProtocol } from './emitProtocol.js';
+import { emitService } from './emitService.js';
 import { emitStruct, emitTable } from './emitStruct.js';
 import { emitUnion } from './emitUnion.js';
 import { declName, libraryAlias, safeIdent } from './names.js';
@@ -79,6 +80,9 @@ export function emitLibrary(lib: IrLibrary, ctx: EmitContext): EmittedFile[] {
         else emitProtocol(proto, body, ctx);
       }
     });
+  }
+  if (lib.services.length > 0) {
+    section(body, 'Services', () => lib.services.forEach((s) => emitService(s, body, ctx)));
   }
   const codecs = new Printer();
   if (emitCodecs(lib, codecs, ctx)) {
