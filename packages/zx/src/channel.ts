@@ -6,9 +6,9 @@
  * Shared state (Int32, indexed by end): COUNT = messages posted toward the
  * end and not yet taken off its port; SEQ = bumped whenever the end's signals
  * may change (a write toward it, its peer closing); WAITERS = threads asleep
- * on SEQ; CLOSED = the end is closed; PAIR_ID = random words naming the pair. The writer posts first and counts
- * second, so COUNT > 0 always means a message sits in the port queue and a
- * synchronous `receiveMessageOnPort` will find it.
+ * on SEQ; CLOSED = the end is closed; PAIR_ID = random words naming the pair.
+ * The writer posts first and counts second, so COUNT > 0 always means a
+ * message sits in the port queue and `receiveMessageOnPort` will find it.
  *
  * Ordering: messages leave the port by one of two doors, the port's 'message'
  * event (when the event loop turns) and `receiveMessageOnPort` (read,
@@ -243,7 +243,9 @@ export class ZxChannel extends Handle {
   /**
    * read(), blocking this thread with Atomics.wait until a message arrives.
    * For workers (driver hosts) that must answer synchronously; the event loop
-   * does not turn while it blocks.
+   * does not turn while it blocks. A peer that closes, exits or crashes wakes
+   * it with ERR_PEER_CLOSED; a peer killed by Worker.terminate() leaves no
+   * trace in shared memory, so pass a deadline where that can happen.
    */
   readBlocking(deadline: number = INFINITE): ZxMessage {
     for (;;) {
