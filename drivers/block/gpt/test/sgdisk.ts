@@ -82,7 +82,7 @@ export function sgdiskPrint(image: string): SgdiskTable {
   const rows = out.slice(out.indexOf('Number  Start')).split('\n').slice(1);
   for (const row of rows) {
     if (row.trim() === '') continue;
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+ \S+\s+([0-9A-F]{4})  (.*)$/.exec(row);
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+ \S+\s+([0-9A-F]{4}) {2}(.*)$/.exec(row);
     if (m === null)
       throw new StatusError(Status.ERR_IO_INVALID, `unexpected sgdisk -p row '${row}'`);
     table.partitions.push({

@@ -1,5 +1,6 @@
 import { Status, StatusError } from '@fdf/zx';
 import { crc32 } from './crc32.js';
+import { MAX_ENTRY_ARRAY_BYTES } from './geometry.js';
 import { ZERO_GUID, decodeGuid, encodeGuid } from './guid.js';
 
 /**
@@ -63,6 +64,12 @@ export function encodeEntries(
   entryCount: number,
   entrySize: number,
 ): Uint8Array {
+  if (entryCount * entrySize > MAX_ENTRY_ARRAY_BYTES) {
+    throw new StatusError(
+      Status.ERR_INVALID_ARGS,
+      `an entry array of ${entryCount} x ${entrySize} bytes is larger than the ${MAX_ENTRY_ARRAY_BYTES}-byte limit; use fewer entries`,
+    );
+  }
   const bytes = new Uint8Array(entryCount * entrySize);
   const v = new DataView(bytes.buffer);
   for (const p of partitions) {

@@ -12,6 +12,7 @@ import {
   MAX_ENTRY_ARRAY_BYTES,
   PRIMARY_ENTRIES_LBA,
   PRIMARY_HEADER_LBA,
+  checkBlockSize,
   gptGeometry,
   type GptGeometry,
 } from './geometry.js';
@@ -171,6 +172,7 @@ function place(
  */
 export function writeGpt(options: GptWriteOptions): GptLayout {
   const { blockSize } = options;
+  checkBlockSize(blockSize);
   const blockCount = BigInt(options.blockCount);
   const entryCount = options.entryCount ?? DEFAULT_ENTRY_COUNT;
   positiveInteger(entryCount, 'entry count', 'use 128 unless more partitions are needed');
