@@ -1,13 +1,14 @@
 // The Driver transport under the runtime's threading rules: inlining, sync
 // calls from dispatchers that allow them (and refusal from those that do
-// not), deadlocks reported instead of hangs, dispatcher shutdown.
-import { Channel, env } from '@fdf/runtime';
+// not), deadlocks reported instead of hangs, dispatcher shutdown, fake time.
+import { Channel, Dispatcher, env, FakeClock } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bindDriverServer,
   createDriverClient,
   createDriverSyncClient,
+  hangingGet,
 } from '../../src/transport/index.js';
 import { settle } from './fixtures/driverPair.js';
 import { echoServer } from './fixtures/echoServer.js';
@@ -106,6 +107,49 @@ describe('Driver transport and the threading model', () => {
     await settle();
     await expect(call).rejects.toMatchObject({ status: Status.ERR_CANCELED });
     await expect(client.closed).resolves.toBe(Status.ERR_CANCELED);
+  });
+
+  it('with fake time: replies deferred by a server timer arrive exactly when the clock passes them', async () => {
+    const clock = new FakeClock();
+    env.setClock(clock);
+    const server = echoServer();
+    const ticker: EchoServer = {
+      ...server.impl,
+      // A device that answers after 10 ms of (fake) latency.
+      sync(completer) {
+        Dispatcher.current()?.postDelayed(() => completer.reply(), 10);
+      },
+    };
+    const end = serverOn('server', ticker);
+    const cd = env.createDispatcherWithOwner({ name: 'client' }, { name: 'client' });
+    const client = createDriverClient(Echo, end, { dispatcher: cd });
+    let done = false;
+    void client.sync().then(() => (done = true));
+    await settle();
+    clock.advance(9);
+    await settle();
+    expect(done).toBe(false);
+    clock.advance(1);
+    await settle();
+    expect(done).toBe(true);
+
+    // A hanging get driven by a timer: one report per 5 ms of fake time.
+    const counts: bigint[] = [];
+    const sub = hangingGet(() => client.watchCount()).subscribe((r) => counts.push(r.count));
+    const sd = env.createDispatcherWithOwner({ name: 'timer' }, { name: 'timer' });
+    const tick = (): void => {
+      server.bump();
+      sd.postDelayed(tick, 5);
+    };
+    sd.postDelayed(tick, 5);
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(5);
+      await settle();
+    }
+    sub.unsubscribe();
+    expect(counts).toEqual([0n, 1n, 2n, 3n]);
+    env.setClock(null);
   });
 
   it('a client needs a dispatcher: outside a driver callback, say which', () => {
