@@ -11,7 +11,7 @@ export interface MemoryDisk {
 
 export function memoryDisk(size: number, image?: Uint8Array): MemoryDisk {
   const bytes = new Uint8Array(size);
-  if (image !== undefined) bytes.set(image, 0);
+  if (image !== undefined) bytes.set(image.subarray(0, size), 0);
   const writes: { offset: number; length: number }[] = [];
   return {
     bytes,
@@ -54,4 +54,9 @@ export const TYPE_A = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 export const TYPE_B = Uint8Array.from({ length: 16 }, (_, i) => 0xb0 + i);
 export function instance(n: number): Uint8Array {
   return Uint8Array.from({ length: 16 }, (_, i) => (n * 31 + i) & 0xff);
+}
+
+/** XORs one byte, as a bit rot would. */
+export function flip(bytes: Uint8Array, at: number, mask = 0xff): void {
+  bytes[at] = (bytes[at] ?? 0) ^ mask;
 }
