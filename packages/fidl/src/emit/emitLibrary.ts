@@ -20,12 +20,16 @@ export interface EmittedFile {
   text: string;
 }
 
-/** `fdf.block` -> `fdf.block.ts` (types, bindings, codecs) and `fdf.block.ir.ts` (coding table). */
-export function typesFile(library: string): string {
+/**
+ * How one generated file imports another: library `fdf.block` is written to
+ * `fdf.block.ts` (types, bindings, codecs) and `fdf.block.ir.ts` (coding
+ * table), imported as './fdf.block.js' and './fdf.block.ir.js'.
+ */
+function typesFile(library: string): string {
   return `${library}.js`;
 }
 
-export function irFile(library: string): string {
+function irFile(library: string): string {
   return `${library}.ir.js`;
 }
 

@@ -13,12 +13,6 @@ export function lowerCamel(name: string): string {
   return memberKey(name);
 }
 
-/** `block_op` -> `BlockOp`, `BlockOp` stays. */
-export function upperCamel(name: string): string {
-  const lc = lowerCamel(name);
-  return lc.charAt(0).toUpperCase() + lc.slice(1);
-}
-
 /** `fdf.block/BlockOp` -> `BlockOp`. */
 export function declName(fqn: string): string {
   const slash = fqn.indexOf('/');
@@ -34,11 +28,6 @@ export function libraryOf(fqn: string): string {
 /** The identifier a library is imported as: `fuchsia.hardware.block` -> `fuchsia_hardware_block`. */
 export function libraryAlias(library: string): string {
   return library.replace(/\./g, '_');
-}
-
-/** The generated file of a library, relative to the output directory: `fdf.block.ts`. */
-export function libraryFile(library: string): string {
-  return `${library}.ts`;
 }
 
 /**
