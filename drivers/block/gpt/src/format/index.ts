@@ -27,7 +27,13 @@ export {
   type GptGeometry,
 } from './geometry.js';
 export { checkProtectiveMbr, encodeProtectiveMbr, PROTECTIVE_MBR_TYPE } from './mbr.js';
-export { decodeHeader, encodeHeader, type GptHeader, type GptHeaderFields } from './header.js';
+export {
+  decodeHeader,
+  encodeHeader,
+  hasGptSignature,
+  type GptHeader,
+  type GptHeaderFields,
+} from './header.js';
 export {
   NAME_UNITS,
   checkPartitionLayout,

@@ -1,0 +1,178 @@
+import { formatFvm, headerForDisk, loadFvm } from '@fdf/block-fvm';
+import {
+  PartitionType,
+  decodeGuid,
+  encodeGuid,
+  partitionBlockCount,
+  partitionTypeName,
+  type GptPartition,
+} from '@fdf/block-gpt';
+import { Status, StatusError } from '@fdf/zx';
+import type { FvmVolumeArg, PartitionArg } from './diskArgs.js';
+import type { ImageFile } from './diskImage.js';
+
+/**
+ * FVM content inside a GPT partition, through the @fdf/block-fvm format
+ * library: `fdf disk create --fvm` formats the partition and allocates the
+ * volumes, `fdf disk inspect` lists them.
+ */
+
+export interface FvmPlan {
+  partition: string;
+  sliceSize: number;
+  volumes: { name: string; slices: number; typeGuid: string }[];
+}
+
+export interface FvmVolumeReport {
+  index: number;
+  name: string;
+  typeGuid: string;
+  typeName: string | null;
+  instanceGuid: string;
+  slices: number;
+  inactive: boolean;
+}
+
+export interface FvmReport {
+  sliceSize: number;
+  sliceCount: number;
+  assignedSliceCount: number;
+  metadataCopy: 'A' | 'B';
+  generation: string;
+  volumes: FvmVolumeReport[];
+}
+
+/** Groups `--fvm` volumes by partition and checks them against the partition list. */
+export function planFvm(
+  args: readonly FvmVolumeArg[],
+  partitions: readonly PartitionArg[],
+): FvmPlan[] {
+  const plans = new Map<string, FvmPlan>();
+  for (const arg of args) {
+    const partition = partitions.find((p) => p.name === arg.partition);
+    if (partition === undefined) {
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        `--fvm names partition '${arg.partition}', which is not in --partition (${partitions.map((p) => p.name).join(', ') || 'none'}); add it or fix the name`,
+      );
+    }
+    if (partition.typeGuid !== PartitionType.FUCHSIA_FVM) {
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        `partition '${arg.partition}' has type ${partitionTypeName(partition.typeGuid) ?? partition.typeGuid}; FVM content needs a partition of type fvm (${PartitionType.FUCHSIA_FVM})`,
+      );
+    }
+    if (arg.sliceSize > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new StatusError(Status.ERR_INVALID_ARGS, `slice size ${arg.sliceSize} is too large`);
+    }
+    const sliceSize = Number(arg.sliceSize);
+    let plan = plans.get(arg.partition);
+    if (plan === undefined) {
+      plan = { partition: arg.partition, sliceSize, volumes: [] };
+      plans.set(arg.partition, plan);
+    } else if (plan.sliceSize !== sliceSize) {
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        `FVM partition '${arg.partition}' is given slice sizes ${plan.sliceSize} and ${sliceSize}; one FVM has one slice size, use the same for all its volumes`,
+      );
+    }
+    if (plan.volumes.some((v) => v.name === arg.volume)) {
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        `FVM partition '${arg.partition}' is given two volumes named '${arg.volume}'; name each volume once`,
+      );
+    }
+    plan.volumes.push({
+      name: arg.volume,
+      slices: arg.slices,
+      typeGuid: arg.typeGuid ?? PartitionType.FUCHSIA_DATA,
+    });
+  }
+  return [...plans.values()];
+}
+
+/** Checks, before anything is written, that the FVM and its volumes fit in the partition. */
+export function checkFvmFits(plan: FvmPlan, partition: GptPartition, blockSize: number): void {
+  const bytes = Number(partitionBlockCount(partition)) * blockSize;
+  const header = headerForDisk(bytes, plan.sliceSize);
+  const wanted = plan.volumes.reduce((sum, v) => sum + v.slices, 0);
+  if (wanted > header.psliceCount) {
+    throw new StatusError(
+      Status.ERR_NO_SPACE,
+      `the volumes of FVM partition '${plan.partition}' need ${wanted} slices of ${plan.sliceSize} bytes but its ${bytes} bytes hold ${header.psliceCount} after the metadata; make the partition bigger or the volumes smaller`,
+    );
+  }
+}
+
+function guidBytes(guid: string): Uint8Array {
+  const bytes = new Uint8Array(16);
+  encodeGuid(guid, bytes, 0);
+  return bytes;
+}
+
+/** Reads and writes bytes of `partition` inside the image, never outside it. */
+function partitionIo(image: ImageFile, partition: GptPartition, blockSize: number) {
+  const start = Number(partition.firstLba) * blockSize;
+  const size = Number(partitionBlockCount(partition)) * blockSize;
+  return {
+    size,
+    read: (offset: number, length: number) =>
+      image.read(start + offset, Math.max(0, Math.min(length, size - offset))),
+    write: async (offset: number, bytes: Uint8Array) => {
+      if (offset + bytes.length > size) {
+        throw new StatusError(
+          Status.ERR_OUT_OF_RANGE,
+          `FVM write at offset ${offset} (${bytes.length} bytes) would leave partition '${partition.name}' (${size} bytes)`,
+        );
+      }
+      await image.write(start + offset, bytes);
+    },
+  };
+}
+
+/** Formats the FVM in `partition` and allocates the planned volumes in order. */
+export async function writeFvm(
+  image: ImageFile,
+  partition: GptPartition,
+  blockSize: number,
+  plan: FvmPlan,
+  newGuid: () => string,
+): Promise<void> {
+  const io = partitionIo(image, partition, blockSize);
+  await io.write(0, formatFvm(io.size, plan.sliceSize));
+  const fvm = await loadFvm(io.read, { diskBytes: io.size, write: io.write });
+  for (const v of plan.volumes) {
+    await fvm.allocateVolume(v.name, guidBytes(v.typeGuid), guidBytes(newGuid()), v.slices);
+  }
+}
+
+/** The FVM in `partition`, or why it could not be read. */
+export async function inspectFvm(
+  image: ImageFile,
+  partition: GptPartition,
+  blockSize: number,
+): Promise<FvmReport> {
+  const io = partitionIo(image, partition, blockSize);
+  const fvm = await loadFvm(io.read, { diskBytes: io.size });
+  const info = fvm.getInfo();
+  const meta = fvm.metadataInfo();
+  return {
+    sliceSize: info.sliceSize,
+    sliceCount: info.sliceCount,
+    assignedSliceCount: info.assignedSliceCount,
+    metadataCopy: meta.activeCopy,
+    generation: meta.generation.toString(),
+    volumes: fvm.volumes().map((v) => {
+      const typeGuid = decodeGuid(v.type, 0);
+      return {
+        index: v.index,
+        name: v.name,
+        typeGuid,
+        typeName: partitionTypeName(typeGuid) ?? null,
+        instanceGuid: decodeGuid(v.instance, 0),
+        slices: v.sliceCount,
+        inactive: v.inactive,
+      };
+    }),
+  };
+}
