@@ -6,7 +6,7 @@ import {
   type RequestTarget,
   RequestKind,
 } from './callbackRequest.js';
-import { currentDispatcher, currentDriver } from './callStack.js';
+import { currentDispatcher } from './callStack.js';
 import { Dispatcher } from './dispatcher.js';
 import { describeDispatcher } from './driverRegistry.js';
 import { moveHandle, transferHandle } from './handleTransfer.js';
@@ -251,39 +251,19 @@ export class Channel extends Handle {
    * message is ready), PEER_CLOSED, or CANCELED, and may re-arm.
    */
   waitAsync(d: Dispatcher, handler: (status: Status) => void, opts?: WaitOptions): void {
-    this.assertOpen('channel');
-    if (!(d instanceof Dispatcher) || typeof handler !== 'function') {
-      throw new StatusError(
-        Status.ERR_INVALID_ARGS,
-        'waitAsync(dispatcher, handler) needs a Dispatcher and a handler function',
-      );
-    }
+    if (this.closed) this.assertOpen('channel');
+    if (!(d instanceof Dispatcher) || typeof handler !== 'function') throw waitArgsError();
     const end = this.#end;
-    if (end.queue.isEmpty && end.peer === null) {
-      throw new StatusError(
-        Status.ERR_PEER_CLOSED,
-        'waitAsync on a channel whose peer is closed and which has no messages left; nothing can arrive, close it',
-      );
-    }
-    if (end.waitDispatcher !== null) {
-      throw new StatusError(
-        Status.ERR_BAD_STATE,
-        `waitAsync on a channel that already has a wait registered on ${describeDispatcher(end.waitDispatcher)}; wait for its handler or cancelWait first`,
-      );
-    }
-    if (d.state !== 'running') {
-      throw new StatusError(
-        Status.ERR_UNAVAILABLE,
-        `waitAsync on ${describeDispatcher(d)} which is ${d.state}; waits need a running dispatcher`,
-      );
-    }
+    // The checks of runtime.md, in its order: PEER_CLOSED, BAD_STATE, UNAVAILABLE.
+    if (end.queue.isEmpty && end.peer === null) throw waitPeerClosedError();
+    if (end.waitDispatcher !== null) throw waitAlreadyRegisteredError(end.waitDispatcher);
+    if (d.state !== 'running') throw waitUnavailableError(d);
+    // A read wait never shows in a dump (only tasks do), so it records no initiator.
     const r = acquireRequest(RequestKind.channelRead, end, d);
-    r.initiatingDispatcher = currentDispatcher();
-    r.initiatingDriver = currentDriver();
     d.registerWait(r);
     end.waitDispatcher = d;
     end.waitHandler = handler;
-    end.waitForceAsync = opts?.forceAsyncCancel === true;
+    end.waitForceAsync = opts !== undefined && opts.forceAsyncCancel === true;
     end.waitRequest = r;
     end.waitPendingHandOver = true;
     if (!end.queue.isEmpty) {
@@ -412,7 +392,8 @@ export class Channel extends Handle {
   }
 
   #checkPayload(what: string, arena: Arena | null, data: unknown, handles: Handle[]): void {
-    if (!Array.isArray(handles)) {
+    // The default empty list is an array by construction: skip the check.
+    if (handles !== NO_HANDLES && !Array.isArray(handles)) {
       throw new StatusError(Status.ERR_INVALID_ARGS, `${what}: handles must be an array`);
     }
     if (arena === null || arena === undefined) {
@@ -430,6 +411,14 @@ export class Channel extends Handle {
         `${what}: the arena is not a live Arena (was it released to zero?)`,
       );
     }
+    // Primitives are never buffers: only objects (and functions) need the buffer checks.
+    if ((typeof data === 'object' && data !== null) || typeof data === 'function') {
+      this.#checkBuffer(what, arena, data);
+    }
+    if (handles.length > 0) this.#checkHandles(what, handles);
+  }
+
+  #checkBuffer(what: string, arena: Arena, data: object): void {
     if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) {
       throw new StatusError(
         Status.ERR_INVALID_ARGS,
@@ -442,6 +431,9 @@ export class Channel extends Handle {
         `${what}: the byte buffer does not lie in the message's arena; allocate it with arena.allocate (or copy it there)`,
       );
     }
+  }
+
+  #checkHandles(what: string, handles: Handle[]): void {
     for (let i = 0; i < handles.length; i++) {
       const h = handles[i];
       if (!(h instanceof Handle) || h.closed) {
@@ -467,6 +459,36 @@ export class Channel extends Handle {
       }
     }
   }
+}
+
+// Cold paths: building these messages out of line keeps the hot methods small enough to inline.
+
+function waitArgsError(): StatusError {
+  return new StatusError(
+    Status.ERR_INVALID_ARGS,
+    'waitAsync(dispatcher, handler) needs a Dispatcher and a handler function',
+  );
+}
+
+function waitPeerClosedError(): StatusError {
+  return new StatusError(
+    Status.ERR_PEER_CLOSED,
+    'waitAsync on a channel whose peer is closed and which has no messages left; nothing can arrive, close it',
+  );
+}
+
+function waitAlreadyRegisteredError(registeredOn: Dispatcher): StatusError {
+  return new StatusError(
+    Status.ERR_BAD_STATE,
+    `waitAsync on a channel that already has a wait registered on ${describeDispatcher(registeredOn)}; wait for its handler or cancelWait first`,
+  );
+}
+
+function waitUnavailableError(d: Dispatcher): StatusError {
+  return new StatusError(
+    Status.ERR_UNAVAILABLE,
+    `waitAsync on ${describeDispatcher(d)} which is ${d.state}; waits need a running dispatcher`,
+  );
 }
 
 function makeMessage(arena: Arena | null, data: unknown, handles: Handle[]): MessageRecord {

@@ -31,12 +31,22 @@ import {
   removeDelayed,
 } from './runLoop.js';
 import { Task } from './task.js';
-import type {
-  DispatcherOptions,
-  DispatcherState,
-  DispatcherStats,
-  InlineBlocker,
-} from './types.js';
+import type { DispatcherOptions, DispatcherState, DispatcherStats } from './types.js';
+
+/**
+ * Inline blockers as small integers: the hot path counts into a typed array
+ * by index and only stats() turns them into the names of InlineBlocker (the
+ * order of INLINE_BLOCKERS).
+ */
+const ALLOW_SYNC_CALLS = 0;
+const PARALLEL_DISPATCH = 1;
+const TASK = 2;
+const UNKNOWN_THREAD = 3;
+const REENTRANT = 4;
+const CHANNEL_WAIT_NOT_YET_REGISTERED = 5;
+const NUM_BLOCKERS = 6;
+/** No blocker: the request runs inline. */
+const INLINE = -1;
 
 /** Something a token registration or similar leaves with a dispatcher until it resolves. */
 export interface PendingRegistration {
@@ -74,14 +84,8 @@ export class Dispatcher implements LoopClient {
 
   #processed = 0;
   #inlined = 0;
-  readonly #notInlined: Record<InlineBlocker, number> = {
-    allowSyncCalls: 0,
-    parallelDispatch: 0,
-    task: 0,
-    unknownThread: 0,
-    reentrant: 0,
-    channelWaitNotYetRegistered: 0,
-  };
+  /** Not-inlined counts by blocker code (doubles, like the numbers stats() reports). */
+  readonly #notInlined = new Float64Array(NUM_BLOCKERS);
 
   /** @internal LoopClient */
   inReadyList = false;
@@ -303,32 +307,33 @@ export class Dispatcher implements LoopClient {
     if (status !== Status.OK) r.reason = status;
     this.#processed++;
     const blocker = this.#inlineBlocker(r.kind);
-    if (blocker !== null) {
-      this.#notInlined[r.deferred ? 'channelWaitNotYetRegistered' : blocker]++;
+    if (blocker !== INLINE) {
+      this.#countNotInlined(r.deferred ? CHANNEL_WAIT_NOT_YET_REGISTERED : blocker);
       r.deferred = false;
       this.#enqueue(r);
       return;
     }
     // A deferred request is not counted as inlined even when it runs inline: it was late.
-    if (r.deferred) this.#notInlined.channelWaitNotYetRegistered++;
+    if (r.deferred) this.#countNotInlined(CHANNEL_WAIT_NOT_YET_REGISTERED);
     else this.#inlined++;
     this.#dispatch(r);
   }
 
-  #inlineBlocker(kind: RequestKind): InlineBlocker | null {
+  #countNotInlined(blocker: number): void {
+    const n = this.#notInlined;
+    n[blocker] = (n[blocker] as number) + 1;
+  }
+
+  /** The rules of runtime.md in order: the first that applies, or INLINE. */
+  #inlineBlocker(kind: RequestKind): number {
     if (this.synchronized) {
-      if (this.#allowSyncCalls) {
-        const sender = currentDispatcher();
-        if (!(sender !== null && sender.synchronized && sender.allowSyncCalls)) {
-          return 'allowSyncCalls';
-        }
-      }
-      if (!this.isIdle()) return 'parallelDispatch';
-      if (kind === RequestKind.task) return 'task';
+      if (this.#allowSyncCalls && !senderAllowsSyncCalls()) return ALLOW_SYNC_CALLS;
+      if (this.#running !== 0 || !this.#queue.isEmpty) return PARALLEL_DISPATCH;
+      if (kind === RequestKind.task) return TASK;
     }
-    if (stackDepth() === 0) return 'unknownThread';
-    if (isDriverOnStack(this.owner)) return 'reentrant';
-    return null;
+    if (stackDepth() === 0) return UNKNOWN_THREAD;
+    if (isDriverOnStack(this.owner)) return REENTRANT;
+    return INLINE;
   }
 
   /** Idle: no callback running and nothing ready. Waits and delayed tasks do not count. */
@@ -461,10 +466,18 @@ export class Dispatcher implements LoopClient {
   }
 
   stats(): DispatcherStats {
+    const n = this.#notInlined;
     return {
       processed: this.#processed,
       inlined: this.#inlined,
-      notInlined: { ...this.#notInlined },
+      notInlined: {
+        allowSyncCalls: n[ALLOW_SYNC_CALLS] as number,
+        parallelDispatch: n[PARALLEL_DISPATCH] as number,
+        task: n[TASK] as number,
+        unknownThread: n[UNKNOWN_THREAD] as number,
+        reentrant: n[REENTRANT] as number,
+        channelWaitNotYetRegistered: n[CHANNEL_WAIT_NOT_YET_REGISTERED] as number,
+      },
     };
   }
 
@@ -498,6 +511,12 @@ export class Dispatcher implements LoopClient {
   toString(): string {
     return describeDispatcher(this);
   }
+}
+
+/** Rule 1's exception: the sender is itself a synchronized allowSyncCalls dispatcher. */
+function senderAllowsSyncCalls(): boolean {
+  const sender = currentDispatcher();
+  return sender !== null && sender.synchronized && sender.allowSyncCalls;
 }
 
 function checkOptions(opts: DispatcherOptions): void {
