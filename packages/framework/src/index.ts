@@ -124,3 +124,89 @@ export {
   type CompositeAssignment,
   type CompositeRulesMatch,
 } from './match/compositeDriverMatch.js';
+
+// ---- Runtime half: drivers, namespaces, driver hosts, the driver manager. ----
+
+// Drivers.
+export { DriverBase, type DriverClass } from './driver/driverBase.js';
+export type { DriverContext } from './driver/driverContext.js';
+export {
+  DriverNode,
+  ChildNode,
+  type ChildNodeArgs,
+  type NodeLink,
+  type ServedOffers,
+} from './driver/driverNode.js';
+export {
+  DriverLogger,
+  formatLogRecord,
+  LOG_LEVELS,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+} from './driver/logger.js';
+export { DriverCounters, type CounterSnapshot } from './driver/counters.js';
+export {
+  integerParam,
+  type Workload,
+  type WorkloadParams,
+  type WorkloadResult,
+  type WorkloadReport,
+} from './driver/workload.js';
+export type {
+  ChildNodeRequest,
+  DeviceInfo,
+  DriverStartInfo,
+  NodeInfo,
+} from './driver/startInfo.js';
+export { loadDriverClass } from './driver/driverModule.js';
+
+// Namespaces: what a driver serves and what its parents offer it.
+export {
+  OutgoingDirectory,
+  type OutgoingServiceStats,
+  type ServiceOptions,
+  type ServiceTransport,
+} from './namespace/outgoing.js';
+export {
+  IncomingNamespace,
+  type ConnectOptions,
+  type IncomingConnection,
+  type IncomingRoute,
+  type ProviderRef,
+  type ServiceRouter,
+} from './namespace/incoming.js';
+export { serviceOffer, serviceName, DEFAULT_INSTANCE } from './namespace/serviceOffer.js';
+
+// Driver hosts.
+export {
+  DriverHost,
+  type DriverHostOptions,
+  type HostedDriverReport,
+  type HostStats,
+  type ManagerLink,
+} from './host/driverHost.js';
+export {
+  HostedDriver,
+  runOnDispatcher,
+  type DispatcherDump,
+  type DriverIdentity,
+  type HostedDriverState,
+} from './host/hostedDriver.js';
+export { WorkerHost, HOST_ENTRY, type HostExit } from './host/workerHost.js';
+
+// The driver manager.
+export {
+  DriverManager,
+  type DriverInstanceInfo,
+  type DriverManagerOptions,
+  type HostInfo,
+  type HostState,
+  type InstanceState,
+} from './manager/driverManager.js';
+export {
+  formatManagerEvent,
+  type ManagerEvent,
+  type ManagerListener,
+} from './manager/managerEvents.js';
+export { driverUrl } from './manager/placement.js';
