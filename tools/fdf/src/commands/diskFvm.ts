@@ -1,4 +1,4 @@
-import { formatFvm, headerForDisk, loadFvm } from '@fdf/block-fvm';
+import { FVM_MAGIC, formatFvm, headerForDisk, loadFvm } from '@fdf/block-fvm';
 import {
   PartitionType,
   decodeGuid,
@@ -146,7 +146,23 @@ export async function writeFvm(
   }
 }
 
-/** The FVM in `partition`, or why it could not be read. */
+/**
+ * True when `partition` starts with the FVM magic. A partition of the FVM
+ * type without it is simply not formatted yet; one with it should load.
+ */
+export async function hasFvmMagic(
+  image: ImageFile,
+  partition: GptPartition,
+  blockSize: number,
+): Promise<boolean> {
+  const bytes = await partitionIo(image, partition, blockSize).read(0, 8);
+  return (
+    bytes.length === 8 &&
+    new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true) === FVM_MAGIC
+  );
+}
+
+/** The FVM in `partition`; a StatusError says why it could not be read. */
 export async function inspectFvm(
   image: ImageFile,
   partition: GptPartition,

@@ -8,7 +8,7 @@ import {
 } from '@fdf/block-gpt';
 import { StatusError } from '@fdf/zx';
 import { formatSize } from './diskArgs.js';
-import { inspectFvm, type FvmReport } from './diskFvm.js';
+import { hasFvmMagic, inspectFvm, type FvmReport } from './diskFvm.js';
 import { ImageFile, userPath } from './diskImage.js';
 
 /**
@@ -29,7 +29,7 @@ export interface PartitionReport {
   bytes: number;
   /** The 64 attribute bits as 0x-prefixed hex. */
   attributes: string;
-  /** Present for partitions of the FVM type that hold a readable FVM. */
+  /** Present for partitions of the FVM type that hold a readable FVM (unformatted ones have none). */
   fvm?: FvmReport;
 }
 
@@ -80,13 +80,16 @@ export async function reportTable(image: ImageFile, table: GptTable): Promise<Di
       bytes: Number(blocks) * table.blockSize,
       attributes: `0x${p.attributes.toString(16).toUpperCase().padStart(16, '0')}`,
     };
-    if (p.typeGuid === PartitionType.FUCHSIA_FVM) {
+    if (
+      p.typeGuid === PartitionType.FUCHSIA_FVM &&
+      (await hasFvmMagic(image, p, table.blockSize))
+    ) {
       try {
         report.fvm = await inspectFvm(image, p, table.blockSize);
       } catch (err) {
         if (!(err instanceof StatusError)) throw err;
         problems.push(
-          `partition ${p.index} '${p.name}' has the FVM type but no readable FVM: ${err.message}`,
+          `partition ${p.index} '${p.name}' holds an FVM (its magic is there) that cannot be read: ${err.message}`,
         );
       }
     }
