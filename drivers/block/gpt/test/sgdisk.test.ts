@@ -175,6 +175,18 @@ describe('a damaged sgdisk image', () => {
       table.partitions.map((p) => [p.index, p.firstLba, p.lastLba]),
     );
   });
+  it('is repaired by the command the problem message suggests (sgdisk -e)', () => {
+    for (const offset of [PRIMARY_HEADER, BACKUP_ENTRIES]) {
+      const file = join(dir, `repair-${offset}.img`);
+      writeFileSync(file, corrupt(offset));
+      expect(readGptFromImage(readFileSync(file), 512).problems[0]).toContain('`sgdisk -e`');
+      sgdisk('-e', file);
+      const repaired = readGptFromImage(readFileSync(file), 512);
+      expect(repaired.source).toBe('primary');
+      expect(repaired.problems).toEqual([]);
+      expect(repaired.partitions).toEqual(table.partitions);
+    }
+  });
 });
 
 describe('an image written by writeGpt', () => {

@@ -129,7 +129,7 @@ function* readTable(blockSize: number, blockCount: bigint): Reading<GptTable> {
   if (primary.header !== undefined) {
     if (backup.header === undefined) {
       problems.push(
-        `${where(backup, 'backup')} is unusable (${backup.failures.join('; ')}); the primary copy was used. Rewrite the table so both copies are good again (sgdisk -e, or fdf disk create)`,
+        `${where(backup, 'backup')} is unusable (${backup.failures.join('; ')}); the primary copy was used. Rebuild the backup from it: \`sgdisk -e\` on the disk or image rewrites both copies from the good one`,
       );
     } else {
       const differ = disagreements(primary.header, backup.header);
@@ -152,7 +152,7 @@ function* readTable(blockSize: number, blockCount: bigint): Reading<GptTable> {
 
   if (backup.header !== undefined) {
     problems.push(
-      `${where(primary, 'primary')} is unusable (${primary.failures.join('; ')}); the partitions were read from the backup at LBA ${backup.lba}. Rewrite the primary from the backup (gdisk's recovery menu can) before the backup is damaged too`,
+      `${where(primary, 'primary')} is unusable (${primary.failures.join('; ')}); the partitions were read from the backup at LBA ${backup.lba}. Rebuild the primary before the backup is damaged too: \`sgdisk -e\` on the disk or image rewrites both copies from the good one`,
     );
     problems.push(...checkPartitionIdentity(backup.partitions));
     return {
