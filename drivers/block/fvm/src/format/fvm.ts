@@ -235,7 +235,7 @@ export class Fvm {
     return mapOp(
       this.mapOf(vpartition),
       geometry,
-      this.label(vpartition),
+      () => this.label(vpartition),
       offsetBlocks,
       lengthBlocks,
       blockSize,

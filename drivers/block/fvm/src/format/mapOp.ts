@@ -41,7 +41,8 @@ export function checkBlockSize(blockSize: number, sliceSize: number): void {
 export function mapOp(
   map: SliceMap,
   geometry: MapGeometry,
-  volumeLabel: string,
+  /** Names the volume in error messages; called only on failure (this is the hot path). */
+  volumeLabel: () => string,
   offsetBlocks: number,
   lengthBlocks: number,
   blockSize: number,
@@ -50,7 +51,7 @@ export function mapOp(
   if (!Number.isSafeInteger(lengthBlocks) || lengthBlocks <= 0) {
     throw new StatusError(
       Status.ERR_INVALID_ARGS,
-      `op length ${lengthBlocks} on ${volumeLabel} must be a positive number of blocks`,
+      `op length ${lengthBlocks} on ${volumeLabel()} must be a positive number of blocks`,
     );
   }
   const blocksPerSlice = geometry.sliceSize / blockSize;
@@ -63,7 +64,7 @@ export function mapOp(
   ) {
     throw new StatusError(
       Status.ERR_OUT_OF_RANGE,
-      `blocks [${offsetBlocks}, ${end}) of ${volumeLabel} lie outside its virtual space of ${MAX_VSLICES} slices x ${blocksPerSlice} blocks`,
+      `blocks [${offsetBlocks}, ${end}) of ${volumeLabel()} lie outside its virtual space of ${MAX_VSLICES} slices x ${blocksPerSlice} blocks`,
     );
   }
   const dataStartBlocks = geometry.dataStartBytes / blockSize;
@@ -77,7 +78,7 @@ export function mapOp(
     if (pslice === undefined) {
       throw new StatusError(
         Status.ERR_OUT_OF_RANGE,
-        `virtual slice ${vslice} of ${volumeLabel} is not allocated (op blocks [${offsetBlocks}, ${end}), slice of ${blocksPerSlice} blocks); extend the volume before using it`,
+        `virtual slice ${vslice} of ${volumeLabel()} is not allocated (op blocks [${offsetBlocks}, ${end}), slice of ${blocksPerSlice} blocks); extend the volume before using it`,
       );
     }
     const dev = dataStartBlocks + (pslice - 1) * blocksPerSlice + within;
