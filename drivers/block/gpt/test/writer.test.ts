@@ -218,6 +218,17 @@ describe('writeGpt refuses what would not be a valid table', () => {
       /neither a known alias/,
     ],
     [
+      'two partitions with the same unique GUID',
+      {
+        partitions: [
+          { name: 'a', type: 'fvm', blocks: 8n, uniqueGuid: DISK },
+          { name: 'b', type: 'fvm', blocks: 8n, uniqueGuid: DISK.toLowerCase() },
+        ],
+      },
+      Status.ERR_INVALID_ARGS,
+      /partitions 1 and 2 share the unique GUID 11111111-2222-3333-4444-555555555555; give each partition its own/,
+    ],
+    [
       'a bad disk GUID',
       { diskGuid: 'disk-1' },
       Status.ERR_INVALID_ARGS,

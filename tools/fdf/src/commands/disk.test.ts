@@ -90,6 +90,16 @@ async function statusOf(work: () => Promise<unknown>): Promise<StatusError> {
   throw new StatusError(Status.ERR_BAD_STATE, 'expected a StatusError');
 }
 
+/** Runs `fdf <args>` through commander, returning what it printed. */
+async function run(...args: string[]): Promise<string> {
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+  const program = new Command('fdf').exitOverride();
+  registerDiskCommands(program);
+  await program.parseAsync(['node', 'fdf', ...args]);
+  return lines.join('\n');
+}
+
 describe('fdf disk create', () => {
   it('writes an image that passes sgdisk -v and that sgdisk -p lists exactly', async () => {
     const { layout, report } = await createDiskImage(
@@ -157,6 +167,22 @@ describe('fdf disk create', () => {
     expect(existsSync(join(dir, 'relative.img'))).toBe(true);
   });
 
+  it('runs from the command line: flags in, sgdisk-clean image and a listing out', async () => {
+    const image = join(dir, 'cli.img');
+    const out = await run(
+      'disk', 'create', image, '--size', '32MiB', '--disk-guid', '6e2f4b1a-0c3d-4e5f-8a9b-0c1d2e3f4a5b',
+      '--partition', 'esp:efi:4MiB', '--partition', 'fvm:fvm:rest', '--fvm', 'fvm:512KiB:blobfs:4:blob',
+    ); // prettier-ignore
+    expect(out).toContain(`created ${image} (32.0 MiB)`);
+    expect(out).toContain('disk GUID 6E2F4B1A-0C3D-4E5F-8A9B-0C1D2E3F4A5B');
+    expect(out).toContain("volume 1 'blobfs': 4 slices (2.0 MiB), type Fuchsia blob");
+    expect(verify(image)).toContain('No problems found');
+    expect(printed(image)).toEqual([
+      [1, 2048, 10239, 'esp'],
+      [2, 10240, 63487, 'fvm'],
+    ]);
+  });
+
   it('refuses to replace an existing file without --force, and leaves it alone', async () => {
     const path = join(dir, 'existing.img');
     writeFileSync(path, 'keep me');
@@ -206,15 +232,6 @@ describe('fdf disk create', () => {
 });
 
 describe('fdf disk inspect', () => {
-  async function run(...args: string[]): Promise<string> {
-    const lines: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
-    const program = new Command('fdf').exitOverride();
-    registerDiskCommands(program);
-    await program.parseAsync(['node', 'fdf', ...args]);
-    return lines.join('\n');
-  }
-
   it('--json prints the report with this shape', async () => {
     await createDiskImage(
       options('json.img', { fvm: parseFvmVolumes(['fvm:1MiB:blobfs:2:blob']) }),

@@ -1,5 +1,6 @@
 import { Status, StatusError } from '@fdf/zx';
 import {
+  checkPartitionIdentity,
   checkPartitionLayout,
   checkPartitionName,
   encodeEntries,
@@ -154,6 +155,8 @@ function place(
     });
     next = lastLba + 1n;
   });
+  const shared = checkPartitionIdentity(partitions);
+  if (shared.length > 0) throw new StatusError(Status.ERR_INVALID_ARGS, shared.join('; '));
   const overlaps = checkPartitionLayout(partitions, g.firstUsableLba, g.lastUsableLba);
   if (overlaps.length > 0) {
     throw new StatusError(
