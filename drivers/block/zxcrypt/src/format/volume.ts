@@ -22,7 +22,7 @@ export interface FormatZxcryptOptions {
   fvmSliceSize?: number;
   /** Which key slot receives the root key (default 0). */
   slot?: number;
-  /** Fixed material for reproducible images; random by default. */
+  /** Fixed key material (to recreate a known volume); random by default. Nonce and fill stay random. */
   dataKey?: Uint8Array;
   instanceGuid?: Uint8Array;
 }
