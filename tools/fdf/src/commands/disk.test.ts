@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadFvm } from '@fdf/block-fvm';
 import { PartitionType } from '@fdf/block-gpt';
+import { ZXCRYPT_VERSION, unseal } from '@fdf/block-zxcrypt';
 import { Status, StatusError } from '@fdf/zx';
 import { registerDiskCommands } from './disk.js';
 import { parseFvmVolumes, parsePartitions } from './diskArgs.js';
@@ -141,6 +143,52 @@ describe('fdf disk create', () => {
     expect(bytes.subarray(2048 * 512, 34816 * 512).every((b) => b === 0)).toBe(true);
   });
 
+  it('formats zxcrypt in an FVM volume: inspect shows it and the root key unseals it', async () => {
+    const rootKey = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    const { report } = await createDiskImage(
+      options('zx.img', {
+        blockSize: 4096,
+        fvm: parseFvmVolumes(['fvm:1MiB:blobfs:2:blob,fvm:1MiB:data:4']),
+        zxcrypt: ['data'],
+        zxcryptKey: rootKey,
+      }),
+    );
+    const fvmPartition = report.partitions[1]!;
+    const [blobfs, data] = fvmPartition.fvm!.volumes;
+    expect(blobfs!.zxcrypt).toBeUndefined();
+    expect(data!.zxcrypt).toMatchObject({
+      version: ZXCRYPT_VERSION,
+      instanceGuid: expect.stringMatching(/^[0-9A-F-]{36}$/),
+    });
+    expect(report.problems).toEqual([]);
+
+    // Independently: find the volume's first slice through the FVM and unseal its superblocks.
+    const bytes = new Uint8Array(readFileSync(join(dir, 'zx.img')));
+    const start = fvmPartition.firstLba * 4096;
+    const fvm = await loadFvm((offset, length) =>
+      bytes.slice(start + offset, start + offset + length),
+    );
+    const [extent] = fvm.mapOp(data!.index, 0, 2, 4096);
+    const at = start + extent!.devOffsetBlocks * 4096;
+    expect(unseal(bytes.subarray(at, at + 2 * 4096), rootKey, { blockSize: 4096 })).toHaveLength(
+      64,
+    );
+    expect(() =>
+      unseal(bytes.subarray(at, at + 2 * 4096), new Uint8Array(32), { blockSize: 4096 }),
+    ).toThrow(/wrong root key/);
+
+    // Damage copy 0: inspect still reads copy 1 and says copy 0 is bad.
+    bytes[at + 100] = bytes[at + 100]! ^ 0xff;
+    writeFileSync(join(dir, 'zx.img'), bytes);
+    const again = await inspectDiskImage({ image: join(dir, 'zx.img') });
+    expect(again.partitions[1]!.fvm!.volumes[1]!.zxcrypt).toEqual(data!.zxcrypt);
+    expect(again.problems).toEqual([
+      expect.stringMatching(
+        /^partition 2 'fvm', FVM volume 2 'data': zxcrypt superblock copy 0 \(volume block 0\) is unusable: .*checksum/,
+      ),
+    ]);
+  });
+
   it('writes 4096-byte-block images that inspect reads back, finding the block size itself', async () => {
     await createDiskImage(options('4k.img', { blockSize: 4096 }));
     const report = await inspectDiskImage({ image: join(dir, '4k.img') });
@@ -196,7 +244,8 @@ describe('fdf disk create', () => {
 
   it('checks everything before creating the file', async () => {
     const cases: [Partial<CreateDiskOptions>, Status, RegExp][] = [
-      [{ zxcrypt: ['data'], fvm: parseFvmVolumes(['fvm:1MiB:data:4']) }, Status.ERR_NOT_SUPPORTED, /zxcrypt format library .* has not landed yet; create the image without --zxcrypt/],
+      [{ zxcrypt: ['data'], fvm: parseFvmVolumes(['fvm:1MiB:data:1']) }, Status.ERR_NO_SPACE, /zxcrypt volume 'data' has 1 slices but zxcrypt needs 2 \(1 for its superblocks and one for data\)/],
+      [{ zxcrypt: ['data'], zxcryptKey: new Uint8Array(20), fvm: parseFvmVolumes(['fvm:1MiB:data:2']) }, Status.ERR_INVALID_ARGS, /a zxcrypt root key is 16 or 32 bytes, got 20 bytes/],
       [{ zxcrypt: ['nope'] }, Status.ERR_INVALID_ARGS, /volume 'nope', which no --fvm creates/],
       [{ fvm: parseFvmVolumes(['fvm:1MiB:big:40']) }, Status.ERR_NO_SPACE, /need 40 slices of 1048576 bytes but its 33554432 bytes hold 31/],
       [{ fvm: parseFvmVolumes(['esp:1MiB:a:1']) }, Status.ERR_INVALID_ARGS, /partition 'esp' has type EFI system; FVM content needs a partition of type fvm/],

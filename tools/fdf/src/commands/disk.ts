@@ -11,6 +11,7 @@ import {
 import { createDiskImage, type CreateDiskOptions } from './diskCreate.js';
 import { formatDiskReport, inspectDiskImage, type InspectOptions } from './diskInspect.js';
 import { createProgress } from './diskProgress.js';
+import { parseRootKey } from './diskZxcrypt.js';
 
 /**
  * `fdf disk create` and `fdf disk inspect`: GPT disk images (with FVMs inside
@@ -25,6 +26,7 @@ interface CreateFlags {
   partition: string[];
   fvm: string[];
   zxcrypt: string[];
+  zxcryptKey?: string;
   diskGuid?: string;
   align?: string;
   force?: boolean;
@@ -54,6 +56,7 @@ export function createOptionsFromFlags(image: string, flags: CreateFlags): Creat
     preallocate: flags.preallocate === true,
     progress: (label, total) => createProgress(label, total),
   };
+  if (flags.zxcryptKey !== undefined) options.zxcryptKey = parseRootKey(flags.zxcryptKey);
   if (flags.diskGuid !== undefined) options.diskGuid = parseGuid(flags.diskGuid, '--disk-guid');
   if (flags.align !== undefined) options.alignment = positiveInteger(flags.align, '--align');
   return options;
@@ -66,7 +69,7 @@ export function registerDiskCommands(program: Command): void {
   disk
     .command('create')
     .description(
-      'Create a disk image with a GPT (protective MBR, both header copies), and FVMs in FVM partitions',
+      'Create a disk image with a GPT (protective MBR, both header copies), FVMs in FVM partitions, zxcrypt in FVM volumes',
     )
     .argument('<image>', 'image file to create')
     .requiredOption('--size <size>', 'image size: bytes or with a binary unit (64MiB, 1GiB)')
@@ -83,11 +86,10 @@ export function registerDiskCommands(program: Command): void {
       collect,
       [],
     )
+    .option('--zxcrypt <volume>', 'format an FVM volume as zxcrypt (repeatable)', collect, [])
     .option(
-      '--zxcrypt <volume>',
-      'format an FVM volume as zxcrypt (repeatable; not available yet)',
-      collect,
-      [],
+      '--zxcrypt-key <hex>',
+      'zxcrypt root key, 16 or 32 bytes as hex (default: 32 zero bytes, for test images only)',
     )
     .option('--disk-guid <guid>', 'disk GUID (random by default)')
     .option('--align <blocks>', 'partition start alignment in blocks (default 1 MiB worth)')

@@ -11,7 +11,7 @@ import { checkFvmFits, planFvm, writeFvm } from './diskFvm.js';
 import { ImageFile, userPath } from './diskImage.js';
 import { reportTable, type DiskReport } from './diskInspect.js';
 import type { Progress } from './diskProgress.js';
-import { checkZxcryptSupported } from './diskZxcrypt.js';
+import { TEST_ROOT_KEY } from './diskZxcrypt.js';
 
 /**
  * `fdf disk create`: a new image file with a GPT (and FVMs inside FVM
@@ -29,6 +29,8 @@ export interface CreateDiskOptions {
   fvm?: readonly FvmVolumeArg[];
   /** FVM volumes to format as zxcrypt. */
   zxcrypt?: readonly string[];
+  /** Root key (16 or 32 bytes) the zxcrypt data keys are sealed under; 32 zero bytes by default (test images only). */
+  zxcryptKey?: Uint8Array;
   diskGuid?: string;
   /** Partition alignment in blocks (1 MiB worth by default). */
   alignment?: number;
@@ -85,17 +87,8 @@ export async function createDiskImage(options: CreateDiskOptions): Promise<Creat
     return spec;
   });
 
-  const fvmPlans = planFvm(options.fvm ?? [], options.partitions);
-  const zxcrypt = options.zxcrypt ?? [];
-  for (const volume of zxcrypt) {
-    if (!fvmPlans.some((plan) => plan.volumes.some((v) => v.name === volume))) {
-      throw new StatusError(
-        Status.ERR_INVALID_ARGS,
-        `--zxcrypt names volume '${volume}', which no --fvm creates; zxcrypt goes inside an FVM volume, add it with --fvm`,
-      );
-    }
-  }
-  checkZxcryptSupported(zxcrypt);
+  const fvmPlans = planFvm(options.fvm ?? [], options.partitions, options.zxcrypt ?? []);
+  const rootKey = options.zxcryptKey ?? TEST_ROOT_KEY;
 
   const newGuid = options.newGuid ?? randomGuid;
   const layout = writeGpt({
@@ -126,7 +119,7 @@ export async function createDiskImage(options: CreateDiskOptions): Promise<Creat
     for (const region of layout.regions)
       await image.write(Number(region.lba) * blockSize, region.bytes);
     for (const { plan, partition } of fvmPartitions) {
-      await writeFvm(image, partition, blockSize, plan, newGuid);
+      await writeFvm(image, partition, blockSize, plan, newGuid, rootKey);
     }
     // Read back what was written: the report comes from the file, not from memory.
     const table = await readGptAsync(image.blockReader(blockSize), blockSize, blockCount);

@@ -1,4 +1,4 @@
-import { FVM_MAGIC, formatFvm, headerForDisk, loadFvm } from '@fdf/block-fvm';
+import { FVM_MAGIC, formatFvm, headerForDisk, loadFvm, type Fvm } from '@fdf/block-fvm';
 import {
   PartitionType,
   decodeGuid,
@@ -10,17 +10,24 @@ import {
 import { Status, StatusError } from '@fdf/zx';
 import type { FvmVolumeArg, PartitionArg } from './diskArgs.js';
 import type { ImageFile } from './diskImage.js';
+import {
+  checkZxcryptFits,
+  inspectZxcrypt,
+  writeZxcrypt,
+  type VolumeIo,
+  type ZxcryptReport,
+} from './diskZxcrypt.js';
 
 /**
  * FVM content inside a GPT partition, through the @fdf/block-fvm format
  * library: `fdf disk create --fvm` formats the partition and allocates the
- * volumes, `fdf disk inspect` lists them.
+ * volumes (formatting the --zxcrypt ones), `fdf disk inspect` lists them.
  */
 
 export interface FvmPlan {
   partition: string;
   sliceSize: number;
-  volumes: { name: string; slices: number; typeGuid: string }[];
+  volumes: { name: string; slices: number; typeGuid: string; zxcrypt: boolean }[];
 }
 
 export interface FvmVolumeReport {
@@ -31,6 +38,8 @@ export interface FvmVolumeReport {
   instanceGuid: string;
   slices: number;
   inactive: boolean;
+  /** Present when the volume starts with a zxcrypt superblock. */
+  zxcrypt?: ZxcryptReport;
 }
 
 export interface FvmReport {
@@ -42,10 +51,14 @@ export interface FvmReport {
   volumes: FvmVolumeReport[];
 }
 
-/** Groups `--fvm` volumes by partition and checks them against the partition list. */
+/**
+ * Groups `--fvm` volumes by partition and checks them against the partition
+ * list; marks the volumes `zxcrypt` names.
+ */
 export function planFvm(
   args: readonly FvmVolumeArg[],
   partitions: readonly PartitionArg[],
+  zxcrypt: readonly string[] = [],
 ): FvmPlan[] {
   const plans = new Map<string, FvmPlan>();
   for (const arg of args) {
@@ -86,12 +99,26 @@ export function planFvm(
       name: arg.volume,
       slices: arg.slices,
       typeGuid: arg.typeGuid ?? PartitionType.FUCHSIA_DATA,
+      zxcrypt: zxcrypt.includes(arg.volume),
     });
+  }
+  for (const volume of zxcrypt) {
+    const owners = [...plans.values()].filter((plan) =>
+      plan.volumes.some((v) => v.name === volume),
+    );
+    if (owners.length !== 1) {
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        owners.length === 0
+          ? `--zxcrypt names volume '${volume}', which no --fvm creates; zxcrypt goes inside an FVM volume, add it with --fvm`
+          : `--zxcrypt names volume '${volume}', which several FVM partitions have; give the volumes distinct names`,
+      );
+    }
   }
   return [...plans.values()];
 }
 
-/** Checks, before anything is written, that the FVM and its volumes fit in the partition. */
+/** Checks, before anything is written, that the FVM, its volumes and their zxcrypt fit in the partition. */
 export function checkFvmFits(plan: FvmPlan, partition: GptPartition, blockSize: number): void {
   const bytes = Number(partitionBlockCount(partition)) * blockSize;
   const header = headerForDisk(bytes, plan.sliceSize);
@@ -101,6 +128,9 @@ export function checkFvmFits(plan: FvmPlan, partition: GptPartition, blockSize: 
       Status.ERR_NO_SPACE,
       `the volumes of FVM partition '${plan.partition}' need ${wanted} slices of ${plan.sliceSize} bytes but its ${bytes} bytes hold ${header.psliceCount} after the metadata; make the partition bigger or the volumes smaller`,
     );
+  }
+  for (const v of plan.volumes) {
+    if (v.zxcrypt) checkZxcryptFits(v.name, v.slices, plan.sliceSize, blockSize);
   }
 }
 
@@ -115,6 +145,7 @@ function partitionIo(image: ImageFile, partition: GptPartition, blockSize: numbe
   const start = Number(partition.firstLba) * blockSize;
   const size = Number(partitionBlockCount(partition)) * blockSize;
   return {
+    start,
     size,
     read: (offset: number, length: number) =>
       image.read(start + offset, Math.max(0, Math.min(length, size - offset))),
@@ -130,19 +161,68 @@ function partitionIo(image: ImageFile, partition: GptPartition, blockSize: numbe
   };
 }
 
-/** Formats the FVM in `partition` and allocates the planned volumes in order. */
+/** Block I/O inside one FVM volume, through the FVM's slice mapping (as the fvm driver maps ops). */
+function volumeIo(
+  image: ImageFile,
+  partition: GptPartition,
+  fvm: Fvm,
+  vpartition: number,
+  blockSize: number,
+): VolumeIo {
+  const start = Number(partition.firstLba) * blockSize;
+  return {
+    async read(block, count) {
+      const out = new Uint8Array(count * blockSize);
+      for (const e of fvm.mapOp(vpartition, block, count, blockSize)) {
+        const bytes = await image.read(
+          start + e.devOffsetBlocks * blockSize,
+          e.lengthBlocks * blockSize,
+        );
+        out.set(bytes, e.opOffsetBlocks * blockSize);
+      }
+      return out;
+    },
+    async write(block, bytes) {
+      const count = bytes.length / blockSize;
+      for (const e of fvm.mapOp(vpartition, block, count, blockSize)) {
+        const piece = bytes.subarray(
+          e.opOffsetBlocks * blockSize,
+          (e.opOffsetBlocks + e.lengthBlocks) * blockSize,
+        );
+        await image.write(start + e.devOffsetBlocks * blockSize, piece);
+      }
+    },
+  };
+}
+
+/** Formats the FVM in `partition`, allocates the planned volumes in order and formats the zxcrypt ones. */
 export async function writeFvm(
   image: ImageFile,
   partition: GptPartition,
   blockSize: number,
   plan: FvmPlan,
   newGuid: () => string,
+  rootKey: Uint8Array,
 ): Promise<void> {
   const io = partitionIo(image, partition, blockSize);
   await io.write(0, formatFvm(io.size, plan.sliceSize));
   const fvm = await loadFvm(io.read, { diskBytes: io.size, write: io.write });
   for (const v of plan.volumes) {
-    await fvm.allocateVolume(v.name, guidBytes(v.typeGuid), guidBytes(newGuid()), v.slices);
+    const vpartition = await fvm.allocateVolume(
+      v.name,
+      guidBytes(v.typeGuid),
+      guidBytes(newGuid()),
+      v.slices,
+    );
+    if (v.zxcrypt) {
+      await writeZxcrypt(
+        volumeIo(image, partition, fvm, vpartition, blockSize),
+        fvm.volumeBlockCount(vpartition, blockSize),
+        blockSize,
+        plan.sliceSize,
+        rootKey,
+      );
+    }
   }
 }
 
@@ -162,33 +242,58 @@ export async function hasFvmMagic(
   );
 }
 
-/** The FVM in `partition`; a StatusError says why it could not be read. */
+/**
+ * The FVM in `partition` with its volumes (and their zxcrypt superblocks);
+ * a StatusError says why the FVM could not be read. Damage inside a volume
+ * is a problem, not a failure.
+ */
 export async function inspectFvm(
   image: ImageFile,
   partition: GptPartition,
   blockSize: number,
-): Promise<FvmReport> {
+): Promise<{ report: FvmReport; problems: string[] }> {
   const io = partitionIo(image, partition, blockSize);
   const fvm = await loadFvm(io.read, { diskBytes: io.size });
   const info = fvm.getInfo();
   const meta = fvm.metadataInfo();
+  const problems: string[] = [];
+  const volumes: FvmVolumeReport[] = [];
+  for (const v of fvm.volumes()) {
+    const typeGuid = decodeGuid(v.type, 0);
+    const volume: FvmVolumeReport = {
+      index: v.index,
+      name: v.name,
+      typeGuid,
+      typeName: partitionTypeName(typeGuid) ?? null,
+      instanceGuid: decodeGuid(v.instance, 0),
+      slices: v.sliceCount,
+      inactive: v.inactive,
+    };
+    const where = `partition ${partition.index} '${partition.name}', FVM volume ${v.index} '${v.name}'`;
+    try {
+      const zxcrypt = await inspectZxcrypt(
+        volumeIo(image, partition, fvm, v.index, blockSize),
+        blockSize,
+      );
+      if (zxcrypt !== undefined) {
+        volume.zxcrypt = zxcrypt.report;
+        problems.push(...zxcrypt.problems.map((p) => `${where}: ${p}`));
+      }
+    } catch (err) {
+      if (!(err instanceof StatusError)) throw err;
+      problems.push(`${where}: ${err.message}`);
+    }
+    volumes.push(volume);
+  }
   return {
-    sliceSize: info.sliceSize,
-    sliceCount: info.sliceCount,
-    assignedSliceCount: info.assignedSliceCount,
-    metadataCopy: meta.activeCopy,
-    generation: meta.generation.toString(),
-    volumes: fvm.volumes().map((v) => {
-      const typeGuid = decodeGuid(v.type, 0);
-      return {
-        index: v.index,
-        name: v.name,
-        typeGuid,
-        typeName: partitionTypeName(typeGuid) ?? null,
-        instanceGuid: decodeGuid(v.instance, 0),
-        slices: v.sliceCount,
-        inactive: v.inactive,
-      };
-    }),
+    report: {
+      sliceSize: info.sliceSize,
+      sliceCount: info.sliceCount,
+      assignedSliceCount: info.assignedSliceCount,
+      metadataCopy: meta.activeCopy,
+      generation: meta.generation.toString(),
+      volumes,
+    },
+    problems,
   };
 }

@@ -85,7 +85,9 @@ export async function reportTable(image: ImageFile, table: GptTable): Promise<Di
       (await hasFvmMagic(image, p, table.blockSize))
     ) {
       try {
-        report.fvm = await inspectFvm(image, p, table.blockSize);
+        const fvm = await inspectFvm(image, p, table.blockSize);
+        report.fvm = fvm.report;
+        problems.push(...fvm.problems);
       } catch (err) {
         if (!(err instanceof StatusError)) throw err;
         problems.push(
@@ -152,6 +154,11 @@ export function formatDiskReport(r: DiskReport): string {
         lines.push(
           `    volume ${v.index} '${v.name}': ${v.slices} slices (${formatSize(v.slices * f.sliceSize)})${v.inactive ? ', inactive' : ''}, type ${v.typeName ?? v.typeGuid}, instance ${v.instanceGuid}`,
         );
+        if (v.zxcrypt !== undefined) {
+          lines.push(
+            `      zxcrypt: version 0x${v.zxcrypt.version.toString(16)}, instance ${v.zxcrypt.instanceGuid}, ${v.zxcrypt.slotCount} key slots`,
+          );
+        }
       }
     }
   }
