@@ -72,6 +72,12 @@ export interface FakeTimeEnv {
   dispatcher: Dispatcher;
   /** Moves time and runs what came due. */
   advance(ms: number): void;
+  /**
+   * Moves time in steps of `stepMs` (a power of two, so sums stay exact)
+   * until `ms` have passed, running what comes due at each step: callbacks
+   * see the time they were due at, to the step.
+   */
+  step(ms: number, stepMs?: number): void;
 }
 
 /** A fresh runtime with fake time and a dispatcher owned by a pretend ramdisk driver. */
@@ -86,6 +92,13 @@ export function fakeTimeEnv(): FakeTimeEnv {
     advance(ms) {
       clock.advance(ms);
       env.runUntilIdle();
+    },
+    step(ms, stepMs = 1 / 128) {
+      const end = clock.now() + ms;
+      while (clock.now() < end) {
+        clock.advance(Math.min(stepMs, end - clock.now()));
+        env.runUntilIdle();
+      }
     },
   };
 }
