@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { StatusError } from '@fdf/zx';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDiskCommands } from './commands/disk.js';
 import { registerFidlCommands } from './commands/fidl.js';
 
 export function createProgram(): Command {
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerDemoCommand(program);
   registerFidlCommands(program);
+  registerDiskCommands(program);
   return program;
 }
 
