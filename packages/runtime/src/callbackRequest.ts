@@ -62,6 +62,9 @@ export class CallbackRequest {
   epoch = 0;
 }
 
+/** Status.OK as a module constant: `Status` is a dictionary-mode object in V8 (see dispatcher.ts). */
+const OK: Status = Status.OK;
+
 const pool: CallbackRequest[] = [];
 const MAX_POOLED = 4096;
 let epoch = 0;
@@ -83,7 +86,7 @@ export function releaseRequest(r: CallbackRequest): void {
   r.where = Where.free;
   r.target = null;
   r.dispatcher = null;
-  r.reason = Status.OK;
+  r.reason = OK;
   r.deferred = false;
   r.initiatingDispatcher = null;
   r.initiatingDriver = null;

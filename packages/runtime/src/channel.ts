@@ -1,5 +1,5 @@
 import { Handle, ObjType, Status, StatusError } from '@fdf/zx';
-import { Arena } from './arena.js';
+import { type Arena, isArena } from './arena.js';
 import {
   acquireRequest,
   type CallbackRequest,
@@ -7,7 +7,7 @@ import {
   RequestKind,
 } from './callbackRequest.js';
 import { currentDispatcher } from './callStack.js';
-import { Dispatcher } from './dispatcher.js';
+import { type Dispatcher, isDispatcher } from './dispatcher.js';
 import { describeDispatcher } from './driverRegistry.js';
 import { moveHandle, transferHandle } from './handleTransfer.js';
 import { RingQueue } from './ringQueue.js';
@@ -17,6 +17,9 @@ import type { Message } from './types.js';
 /** Sync-call transaction ids: [0x80000000, 0xFFFFFFFF], the range fdf reserves for the runtime. */
 export const MIN_TXID = 0x80000000;
 const NUM_TXIDS = 0x80000000;
+
+/** Status.OK as a module constant: `Status` is a dictionary-mode object in V8 (see dispatcher.ts). */
+const OK: Status = Status.OK;
 
 /** Shared by messages that carry no handles, so a plain write allocates only its record. */
 const NO_HANDLES: Handle[] = Object.freeze([]) as unknown as Handle[];
@@ -63,24 +66,28 @@ class ChannelEnd implements RequestTarget {
 
   /** Receives a message written by the peer (the real WriteSelfLocked). */
   deliver(msg: MessageRecord): void {
-    const waiters = this.waiters;
-    if (waiters !== null && waiters.length > 0) {
-      const txid = readTxid(msg.data);
-      for (let i = 0; i < waiters.length; i++) {
-        const w = waiters[i] as CallWaiter;
-        if (w.txid !== txid) continue;
-        // The reply of a sync call bypasses the queue and the read handler.
-        waiters.splice(i, 1);
-        w.reply = msg;
-        w.status = Status.OK;
-        return;
-      }
-    }
+    if (this.waiters !== null && this.takeReply(msg)) return;
     this.queue.push(msg);
     if (this.waitPendingHandOver) {
       this.waitPendingHandOver = false;
-      (this.waitDispatcher as Dispatcher).handOver(this.waitRequest as CallbackRequest, Status.OK);
+      (this.waitDispatcher as Dispatcher).handOver(this.waitRequest as CallbackRequest, OK);
     }
+  }
+
+  /** The reply of a sync call bypasses the queue and the read handler. True when `msg` was one. */
+  takeReply(msg: MessageRecord): boolean {
+    const waiters = this.waiters;
+    if (waiters === null || waiters.length === 0) return false;
+    const txid = readTxid(msg.data);
+    for (let i = 0; i < waiters.length; i++) {
+      const w = waiters[i] as CallWaiter;
+      if (w.txid !== txid) continue;
+      waiters.splice(i, 1);
+      w.reply = msg;
+      w.status = Status.OK;
+      return true;
+    }
+    return false;
   }
 
   onPeerClosed(): void {
@@ -217,33 +224,20 @@ export class Channel extends Handle {
    * message was delivered).
    */
   write(arena: Arena | null, data: unknown = null, handles: Handle[] = NO_HANDLES): void {
-    this.assertOpen('channel');
+    // `closed` is a tiny getter; assertOpen (which throws) only runs when it is true.
+    if (this.closed) this.assertOpen('channel');
     this.#checkPayload('write', arena, data, handles);
     const peer = this.#end.peer;
-    if (peer === null) {
-      throw new StatusError(
-        Status.ERR_PEER_CLOSED,
-        'write on a channel whose peer is closed; the message was not sent and the handles are still yours',
-      );
-    }
+    if (peer === null) throw writePeerClosedError();
     peer.deliver(makeMessage(arena, data, handles));
   }
 
   read<T = unknown>(): Message<T> {
-    this.assertOpen('channel');
+    if (this.closed) this.assertOpen('channel');
     const end = this.#end;
     const msg = end.queue.shift();
     if (msg !== undefined) return msg as Message<T>;
-    if (end.peer === null) {
-      throw new StatusError(
-        Status.ERR_PEER_CLOSED,
-        'read on a channel with no messages left and a closed peer; close this end',
-      );
-    }
-    throw new StatusError(
-      Status.ERR_SHOULD_WAIT,
-      'read on an empty channel; register a waitAsync and read when the handler runs',
-    );
+    throw readEmptyError(end.peer === null);
   }
 
   /**
@@ -252,7 +246,7 @@ export class Channel extends Handle {
    */
   waitAsync(d: Dispatcher, handler: (status: Status) => void, opts?: WaitOptions): void {
     if (this.closed) this.assertOpen('channel');
-    if (!(d instanceof Dispatcher) || typeof handler !== 'function') throw waitArgsError();
+    if (!isDispatcher(d) || typeof handler !== 'function') throw waitArgsError();
     const end = this.#end;
     // The checks of runtime.md, in its order: PEER_CLOSED, BAD_STATE, UNAVAILABLE.
     if (end.queue.isEmpty && end.peer === null) throw waitPeerClosedError();
@@ -270,7 +264,7 @@ export class Channel extends Handle {
       // Messages that came before the wait: hand over now, counted as late.
       end.waitPendingHandOver = false;
       r.deferred = true;
-      d.handOver(r, Status.OK);
+      d.handOver(r, OK);
     }
   }
 
@@ -318,7 +312,7 @@ export class Channel extends Handle {
     deadline: number = Infinity,
   ): Message {
     this.assertOpen('channel');
-    if (!(arena instanceof Arena)) {
+    if (!isArena(arena)) {
       throw new StatusError(Status.ERR_INVALID_ARGS, 'call needs an arena for its message');
     }
     this.#checkPayload('call', arena, data, handles);
@@ -392,8 +386,16 @@ export class Channel extends Handle {
   }
 
   #checkPayload(what: string, arena: Arena | null, data: unknown, handles: Handle[]): void {
-    // The default empty list is an array by construction: skip the check.
-    if (handles !== NO_HANDLES && !Array.isArray(handles)) {
+    if (handles === NO_HANDLES && arena !== null && arena !== undefined) {
+      // The common message, with exactly the checks below: the default empty handle list is
+      // an array with nothing to check, and the arena is given.
+      if (!isArena(arena) || arena.destroyed) throw arenaNotLiveError(what);
+      if ((typeof data === 'object' && data !== null) || typeof data === 'function') {
+        this.#checkBuffer(what, arena, data);
+      }
+      return;
+    }
+    if (!Array.isArray(handles)) {
       throw new StatusError(Status.ERR_INVALID_ARGS, `${what}: handles must be an array`);
     }
     if (arena === null || arena === undefined) {
@@ -405,12 +407,7 @@ export class Channel extends Handle {
       }
       return;
     }
-    if (!(arena instanceof Arena) || arena.destroyed) {
-      throw new StatusError(
-        Status.ERR_INVALID_ARGS,
-        `${what}: the arena is not a live Arena (was it released to zero?)`,
-      );
-    }
+    if (!isArena(arena) || arena.destroyed) throw arenaNotLiveError(what);
     // Primitives are never buffers: only objects (and functions) need the buffer checks.
     if ((typeof data === 'object' && data !== null) || typeof data === 'function') {
       this.#checkBuffer(what, arena, data);
@@ -420,17 +417,9 @@ export class Channel extends Handle {
 
   #checkBuffer(what: string, arena: Arena, data: object): void {
     if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) {
-      throw new StatusError(
-        Status.ERR_INVALID_ARGS,
-        `${what}: pass a view allocated from the arena (arena.allocate), not a raw buffer`,
-      );
+      throw rawBufferError(what);
     }
-    if (ArrayBuffer.isView(data) && !arena.contains(data)) {
-      throw new StatusError(
-        Status.ERR_INVALID_ARGS,
-        `${what}: the byte buffer does not lie in the message's arena; allocate it with arena.allocate (or copy it there)`,
-      );
-    }
+    if (ArrayBuffer.isView(data) && !arena.contains(data)) throw foreignBufferError(what);
   }
 
   #checkHandles(what: string, handles: Handle[]): void {
@@ -463,6 +452,46 @@ export class Channel extends Handle {
 
 // Cold paths: building these messages out of line keeps the hot methods small enough to inline.
 
+function arenaNotLiveError(what: string): StatusError {
+  return new StatusError(
+    Status.ERR_INVALID_ARGS,
+    `${what}: the arena is not a live Arena (was it released to zero?)`,
+  );
+}
+
+function rawBufferError(what: string): StatusError {
+  return new StatusError(
+    Status.ERR_INVALID_ARGS,
+    `${what}: pass a view allocated from the arena (arena.allocate), not a raw buffer`,
+  );
+}
+
+function foreignBufferError(what: string): StatusError {
+  return new StatusError(
+    Status.ERR_INVALID_ARGS,
+    `${what}: the byte buffer does not lie in the message's arena; allocate it with arena.allocate (or copy it there)`,
+  );
+}
+
+function writePeerClosedError(): StatusError {
+  return new StatusError(
+    Status.ERR_PEER_CLOSED,
+    'write on a channel whose peer is closed; the message was not sent and the handles are still yours',
+  );
+}
+
+function readEmptyError(peerClosed: boolean): StatusError {
+  return peerClosed
+    ? new StatusError(
+        Status.ERR_PEER_CLOSED,
+        'read on a channel with no messages left and a closed peer; close this end',
+      )
+    : new StatusError(
+        Status.ERR_SHOULD_WAIT,
+        'read on an empty channel; register a waitAsync and read when the handler runs',
+      );
+}
+
 function waitArgsError(): StatusError {
   return new StatusError(
     Status.ERR_INVALID_ARGS,
@@ -493,10 +522,16 @@ function waitUnavailableError(d: Dispatcher): StatusError {
 
 function makeMessage(arena: Arena | null, data: unknown, handles: Handle[]): MessageRecord {
   arena?.addRef();
-  let moved = NO_HANDLES;
-  if (handles.length > 0) {
-    moved = new Array<Handle>(handles.length);
-    for (let i = 0; i < handles.length; i++) moved[i] = transferHandle(handles[i] as Handle);
-  }
-  return new MessageRecord(arena, data ?? null, moved);
+  return new MessageRecord(
+    arena,
+    data ?? null,
+    handles.length === 0 ? NO_HANDLES : transferHandles(handles),
+  );
+}
+
+/** The handles as the reader gets them: each moved out of the writer's hands. */
+function transferHandles(handles: Handle[]): Handle[] {
+  const moved = new Array<Handle>(handles.length);
+  for (let i = 0; i < handles.length; i++) moved[i] = transferHandle(handles[i] as Handle);
+  return moved;
 }

@@ -48,6 +48,13 @@ const NUM_BLOCKERS = 6;
 /** No blocker: the request runs inline. */
 const INLINE = -1;
 
+/**
+ * Status.OK as a module constant. A TypeScript enum with many members ends up
+ * as a dictionary-mode object in V8, so every `Status.OK` on a hot path is a
+ * hash lookup; a constant is not.
+ */
+const OK: Status = Status.OK;
+
 /** Something a token registration or similar leaves with a dispatcher until it resolves. */
 export interface PendingRegistration {
   /** The CANCELED callback at the end of a shutdown. */
@@ -146,7 +153,7 @@ export class Dispatcher implements LoopClient {
     const t = new Task(task);
     const r = this.#newRequest(RequestKind.task, t);
     t.request = r;
-    this.handOver(r, Status.OK);
+    this.handOver(r, OK);
     return t;
   }
 
@@ -304,19 +311,23 @@ export class Dispatcher implements LoopClient {
     // Not running: the request stays in the shutdown queue for its CANCELED call.
     if (this.#state !== 'running') return;
     if (r.where === Where.registered) this.#unlinkRegistered(r);
-    if (status !== Status.OK) r.reason = status;
+    if (status !== OK) r.reason = status;
     this.#processed++;
     const blocker = this.#inlineBlocker(r.kind);
     if (blocker !== INLINE) {
-      this.#countNotInlined(r.deferred ? CHANNEL_WAIT_NOT_YET_REGISTERED : blocker);
-      r.deferred = false;
-      this.#enqueue(r);
+      this.#queueInstead(r, blocker);
       return;
     }
     // A deferred request is not counted as inlined even when it runs inline: it was late.
     if (r.deferred) this.#countNotInlined(CHANNEL_WAIT_NOT_YET_REGISTERED);
     else this.#inlined++;
     this.#dispatch(r);
+  }
+
+  #queueInstead(r: CallbackRequest, blocker: number): void {
+    this.#countNotInlined(r.deferred ? CHANNEL_WAIT_NOT_YET_REGISTERED : blocker);
+    r.deferred = false;
+    this.#enqueue(r);
   }
 
   #countNotInlined(blocker: number): void {
@@ -368,12 +379,15 @@ export class Dispatcher implements LoopClient {
     } finally {
       popFrame();
       this.#running--;
-      if (
-        !this.isBlocked() &&
-        (!this.#queue.isEmpty || (this.#state === 'shutting-down' && this.#running === 0))
-      ) {
-        markReady(this);
-      }
+      this.#afterCallback();
+    }
+  }
+
+  /** After a callback: more ready work, or a shutdown to complete, goes back to the loop. */
+  #afterCallback(): void {
+    if (this.isBlocked()) return;
+    if (!this.#queue.isEmpty || (this.#state === 'shutting-down' && this.#running === 0)) {
+      markReady(this);
     }
   }
 
@@ -399,20 +413,24 @@ export class Dispatcher implements LoopClient {
 
   /** @internal Registers a channel wait: it waits here until a message or a close hands it over. */
   registerWait(r: CallbackRequest): void {
+    const tail = this.#registeredTail;
     r.where = Where.registered;
-    r.prev = this.#registeredTail;
+    r.prev = tail;
     r.next = null;
-    if (this.#registeredTail) this.#registeredTail.next = r;
+    if (tail !== null) tail.next = r;
     else this.#registeredHead = r;
     this.#registeredTail = r;
   }
 
   #unlinkRegistered(r: CallbackRequest): void {
-    if (r.prev) r.prev.next = r.next;
-    else this.#registeredHead = r.next;
-    if (r.next) r.next.prev = r.prev;
-    else this.#registeredTail = r.prev;
-    r.prev = r.next = null;
+    const prev = r.prev;
+    const next = r.next;
+    if (prev !== null) prev.next = next;
+    else this.#registeredHead = next;
+    if (next !== null) next.prev = prev;
+    else this.#registeredTail = prev;
+    r.prev = null;
+    r.next = null;
     r.where = Where.free;
   }
 
@@ -518,6 +536,14 @@ function senderAllowsSyncCalls(): boolean {
   const sender = currentDispatcher();
   return sender !== null && sender.synchronized && sender.allowSyncCalls;
 }
+
+/** `x instanceof Dispatcher` without the instanceof: see isArena (arena.ts) for why. */
+export function isDispatcher(x: unknown): x is Dispatcher {
+  // eslint-disable-next-line no-prototype-builtins -- a class prototype: isPrototypeOf is Object.prototype's
+  return DISPATCHER_PROTOTYPE.isPrototypeOf(x as object);
+}
+
+const DISPATCHER_PROTOTYPE: object = Dispatcher.prototype;
 
 function checkOptions(opts: DispatcherOptions): void {
   if (typeof opts !== 'object' || opts === null || typeof opts.name !== 'string') {

@@ -25,18 +25,22 @@ export class RingQueue<T> {
   }
 
   push(item: T): void {
-    if (this.#size === this.#slots.length) this.#grow();
-    this.#slots[(this.#head + this.#size) & this.#mask] = item;
-    this.#size++;
+    const size = this.#size;
+    if (size > this.#mask) this.#grow();
+    this.#slots[(this.#head + size) & this.#mask] = item;
+    this.#size = size + 1;
   }
 
   shift(): T | undefined {
-    if (this.#size === 0) return undefined;
-    const item = this.#slots[this.#head];
+    const size = this.#size;
+    if (size === 0) return undefined;
+    const slots = this.#slots;
+    const head = this.#head;
+    const item = slots[head];
     // Clear the slot so the queue does not keep dead work alive for the GC.
-    this.#slots[this.#head] = undefined;
-    this.#head = (this.#head + 1) & this.#mask;
-    this.#size--;
+    slots[head] = undefined;
+    this.#head = (head + 1) & this.#mask;
+    this.#size = size - 1;
     return item;
   }
 
