@@ -6,3 +6,18 @@ export {
   type FakeDriverContext,
   withDriver,
 } from './driverContext.js';
+export {
+  startDriverForTest,
+  type ConnectToDriverOptions,
+  type DriverHarness,
+  type DriverHarnessOptions,
+  type HarnessChild,
+  type StopStep,
+} from './driverHarness.js';
+export {
+  fakeBanjo,
+  fakeService,
+  type FakeService,
+  type FakeServiceOptions,
+} from './driverHarnessParents.js';
+export type { HarnessTransport } from './driverHarnessChild.js';

@@ -13,7 +13,7 @@
  * of one driver never run re-entrantly.
  */
 import { Status, StatusError } from '@fdf/zx';
-import type { Dispatcher } from '@fdf/runtime';
+import type { Dispatcher, DispatcherOptions } from '@fdf/runtime';
 import { listOrNone } from '../diagnostics.js';
 import type { DriverVariant } from '../manifest/driverManifest.js';
 import type { IncomingNamespace } from '../namespace/incoming.js';
@@ -80,6 +80,11 @@ export abstract class DriverBase {
 
   get device(): DeviceInfo | undefined {
     return this.#context.device;
+  }
+
+  /** Another dispatcher of this driver; it shuts down with the others when the driver stops. */
+  createDispatcher(options: DispatcherOptions): Dispatcher {
+    return this.#context.createDispatcher(options);
   }
 
   /** Offers a workload to tools (`fdf board run`, the benchmark) under `name`. */

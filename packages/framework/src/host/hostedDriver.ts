@@ -6,7 +6,7 @@
  * stop(), then its connections close so peers see ZX_ERR_PEER_CLOSED.
  */
 import { env, type Dispatcher, type DispatcherOptions, type DispatcherStats } from '@fdf/runtime';
-import { Status, StatusError } from '@fdf/zx';
+import { Status, StatusError, statusName } from '@fdf/zx';
 import type { DriverBase, DriverClass } from '../driver/driverBase.js';
 import type { DriverContext } from '../driver/driverContext.js';
 import { DriverCounters } from '../driver/counters.js';
@@ -33,6 +33,14 @@ export interface DispatcherDump {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The message without the `ZX_ERR_...: ` prefix, for an error that is wrapped in another. */
+function bare(err: unknown): string {
+  const message = describe(err);
+  if (!(err instanceof StatusError)) return message;
+  const prefix = `${statusName(err.status)}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 /** Runs `fn` as a task of `dispatcher` and settles with its (awaited) result. */
@@ -128,7 +136,7 @@ export class HostedDriver {
       await this.#teardown();
       throw new StatusError(
         StatusError.is(err) ? err.status : Status.ERR_INTERNAL,
-        `driver ${this.info.name} failed to start on ${this.info.node.path}: ${describe(err)}`,
+        `driver ${this.info.name} failed to start on ${this.info.node.path}: ${bare(err)}`,
       );
     }
   }
