@@ -47,7 +47,10 @@ async function main(argv: string[]): Promise<void> {
       }
       const timeMs = Number(opts.time);
       if (!Number.isFinite(timeMs) || timeMs <= 0) {
-        throw new StatusError(Status.ERR_INVALID_ARGS, `--time ${opts.time} is not a positive number of ms`);
+        throw new StatusError(
+          Status.ERR_INVALID_ARGS,
+          `--time ${opts.time} is not a positive number of ms`,
+        );
       }
       const all: BenchResult[] = [];
       for (const n of chosen) {

@@ -12,7 +12,9 @@ import { registerFidlCommands } from './commands/fidl.js';
 
 export function createProgram(): Command {
   const program = new Command('fdf')
-    .description('Write, compose, migrate and measure driver stacks on an in-process driver runtime')
+    .description(
+      'Write, compose, migrate and measure driver stacks on an in-process driver runtime',
+    )
     .showHelpAfterError();
   registerDemoCommand(program);
   registerFidlCommands(program);

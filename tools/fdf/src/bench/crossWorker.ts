@@ -15,10 +15,11 @@ export async function crossWorkerCases(): Promise<{
   const [local, remote] = ZxChannel.create();
   const { port1, port2 } = new MessageChannel();
   const { descriptor, transferList } = transferHandle(remote);
-  const worker = startWorker(new URL('./workers/echo.ts', import.meta.url), { channel: descriptor, port: port2 }, [
-    ...transferList,
-    port2,
-  ]);
+  const worker = startWorker(
+    new URL('./workers/echo.ts', import.meta.url),
+    { channel: descriptor, port: port2 },
+    [...transferList, port2],
+  );
   const request = new Uint8Array(16);
 
   const nextPortMessage = (): Promise<unknown> =>

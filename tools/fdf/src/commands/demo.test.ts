@@ -8,7 +8,9 @@ describe('fdf demo', () => {
     expect(lines).toHaveLength(8);
     for (const line of lines) {
       // filter and partition each add 100 to the offset on the way down.
-      const m = /^request (\d+): offset (\d+) via client -> filter -> partition -> device$/.exec(line);
+      const m = /^request (\d+): offset (\d+) via client -> filter -> partition -> device$/.exec(
+        line,
+      );
       expect(m).not.toBeNull();
       expect(Number(m![2])).toBe(Number(m![1]) + 200);
     }
