@@ -5,7 +5,8 @@
 import type { blockBanjo } from '@fdf/bindings';
 import type { RamdiskDevice } from './ramdiskDevice.js';
 
-const ops: blockBanjo.BlockImplBanjoOps<RamdiskDevice> = {
+/** The function table; the context is the RamdiskDevice. */
+export const ramdiskBanjoOps: blockBanjo.BlockImplBanjoOps<RamdiskDevice> = {
   query: (device) => device.query(),
   queue: (device, request, complete) =>
     device.queue(request.op, (status, op) => complete({ status, op })),
@@ -13,5 +14,5 @@ const ops: blockBanjo.BlockImplBanjoOps<RamdiskDevice> = {
 
 /** What the ramdisk driver hands to block-core in the Banjo variant. */
 export function ramdiskBanjo(device: RamdiskDevice): blockBanjo.BlockImplBanjo<RamdiskDevice> {
-  return { ops, ctx: device };
+  return { ops: ramdiskBanjoOps, ctx: device };
 }

@@ -19,9 +19,9 @@ export {
   type ResolvedFaults,
   type ResolvedRamdiskConfig,
 } from './config.js';
-export { type RamdiskCountersSnapshot } from './counters.js';
+export { type CounterSink, type RamdiskCountersSnapshot } from './counters.js';
 export { RamdiskDevice, type DelayScheduler, type RamdiskOptions } from './ramdiskDevice.js';
 export { type BlockCompletion } from './timedOp.js';
-export { ramdiskBanjo } from './blockImplBanjo.js';
+export { ramdiskBanjo, ramdiskBanjoOps } from './blockImplBanjo.js';
 export { blockImplServer } from './blockImplServer.js';
 export { describeOp, opcodeName } from './opText.js';

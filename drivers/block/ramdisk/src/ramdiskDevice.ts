@@ -17,9 +17,10 @@ import {
   type IoErrorFault,
   type RamdiskConfig,
   type RamdiskFaults,
+  type ResolvedFaults,
   type ResolvedRamdiskConfig,
 } from './config.js';
-import { RamdiskCounters, type RamdiskCountersSnapshot } from './counters.js';
+import { RamdiskCounters, type CounterSink, type RamdiskCountersSnapshot } from './counters.js';
 import { FaultPlan } from './faultPlan.js';
 import { describeOp } from './opText.js';
 import { TimedOps, type BlockCompletion, type TimedOp } from './timedOp.js';
@@ -42,6 +43,8 @@ export interface RamdiskOptions {
   readonly onError?: (error: StatusError, op: block.BlockOp) => void;
   /** Milliseconds; default the runtime clock (env.now), which tests replace with fake time. */
   readonly clock?: () => number;
+  /** Where the counts are mirrored as they change (the driver's DriverCounters). */
+  readonly counters?: CounterSink;
 }
 
 export class RamdiskDevice {
@@ -54,7 +57,7 @@ export class RamdiskDevice {
   readonly #clock: () => number;
   readonly #timing: TimingModel;
   readonly #timed: TimedOps;
-  readonly #counters = new RamdiskCounters();
+  readonly #counters: RamdiskCounters;
   #plan: FaultPlan;
   #removed = false;
 
@@ -73,6 +76,7 @@ export class RamdiskDevice {
     this.#onRemoved = options.onRemoved ?? null;
     this.#onError = options.onError ?? null;
     this.#clock = options.clock ?? env.now;
+    this.#counters = new RamdiskCounters(options.counters ?? null);
     this.#timing = new TimingModel(this.config.timing);
     this.#timed = new TimedOps((t) => this.#fire(t));
     this.#plan = new FaultPlan(this.config.faults);
@@ -118,6 +122,11 @@ export class RamdiskDevice {
       // Ops are JS objects that carry no per-driver space: nothing to reserve.
       opSize: 0n,
     };
+  }
+
+  /** The faults injected now. */
+  get faultPlan(): ResolvedFaults {
+    return this.#plan.faults;
   }
 
   /** Replaces the injected faults; ops are counted from now on. Checked like the config's `faults`. */
