@@ -98,6 +98,21 @@ export function releaseRequest(r: CallbackRequest): void {
   if (r.epoch === epoch && pool.length < MAX_POOLED) pool.push(r);
 }
 
+/**
+ * A record that belongs to one target for good (a channel end's read wait)
+ * instead of coming from the pool: re-arming a wait from its own handler then
+ * touches no pool. It never enters the pool (its epoch matches none). The
+ * owner takes a new one if the old one may still sit in a container of a
+ * dispatcher that env.reset forgot (see Channel.waitAsync).
+ */
+export function ownedRequest(kind: RequestKind, target: RequestTarget): CallbackRequest {
+  const r = new CallbackRequest();
+  r.kind = kind;
+  r.target = target;
+  r.epoch = -1;
+  return r;
+}
+
 /** For tests of the pool itself. */
 export function pooledRequestCount(): number {
   return pool.length;

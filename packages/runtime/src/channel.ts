@@ -1,8 +1,8 @@
 import { Handle, ObjType, Status, StatusError } from '@fdf/zx';
 import { type Arena, isArena } from './arena.js';
 import {
-  acquireRequest,
   type CallbackRequest,
+  ownedRequest,
   type RequestTarget,
   RequestKind,
 } from './callbackRequest.js';
@@ -57,6 +57,8 @@ class ChannelEnd implements RequestTarget {
   waitHandler: ((status: Status) => void) | null = null;
   waitForceAsync = false;
   waitRequest: CallbackRequest | null = null;
+  /** The record every read wait of this end travels in; see ownedRequest. */
+  waitRecord: CallbackRequest = ownedRequest(RequestKind.channelRead, this);
   /** The wait is registered but nothing handed it over yet. */
   waitPendingHandOver = false;
 
@@ -253,7 +255,15 @@ export class Channel extends Handle {
     if (end.waitDispatcher !== null) throw waitAlreadyRegisteredError(end.waitDispatcher);
     if (d.state !== 'running') throw waitUnavailableError(d);
     // A read wait never shows in a dump (only tasks do), so it records no initiator.
-    const r = acquireRequest(RequestKind.channelRead, end, d);
+    let r = end.waitRecord;
+    if (r.dispatcher === null) {
+      // Released: it sits in no container. Re-arm it.
+      r.target = end;
+    } else {
+      // Still held by a dispatcher that env.reset forgot: leave it there, take a new one.
+      r = end.waitRecord = ownedRequest(RequestKind.channelRead, end);
+    }
+    r.dispatcher = d;
     d.registerWait(r);
     end.waitDispatcher = d;
     end.waitHandler = handler;
