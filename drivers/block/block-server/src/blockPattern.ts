@@ -24,7 +24,8 @@ function streamSeed(seed: number, block: number, version: number): number {
 
 function checksum(words: Uint32Array): number {
   let h = 0x811c_9dc5;
-  for (let i = HEADER_WORDS; i < words.length; i++) h = Math.imul(h ^ (words[i] as number), 0x0100_0193);
+  for (let i = HEADER_WORDS; i < words.length; i++)
+    h = Math.imul(h ^ (words[i] as number), 0x0100_0193);
   return h >>> 0;
 }
 
@@ -46,14 +47,23 @@ export function fillBlock(words: Uint32Array, block: number, version: number, se
 }
 
 /** Why `words` is not the expected block, or null when it is. */
-export function checkBlock(words: Uint32Array, block: number, version: number, seed: number): string | null {
+export function checkBlock(
+  words: Uint32Array,
+  block: number,
+  version: number,
+  seed: number,
+): string | null {
   if (words[0] !== MAGIC) {
     return `block ${block}: no workload pattern (first word 0x${(words[0] ?? 0).toString(16)}); expected version ${version}`;
   }
   const holds = (words[1] as number) + (words[2] as number) * 0x1_0000_0000;
-  if (holds !== block) return `block ${block}: holds the data of block ${holds} (version ${words[3]}), a misdirected write`;
-  if (words[4] !== seed >>> 0) return `block ${block}: written by a run with seed ${words[4]}, not ${seed >>> 0}`;
-  if (words[3] !== version) return `block ${block}: holds version ${words[3]}, expected ${version} (a lost or stale write)`;
-  if (words[5] !== checksum(words)) return `block ${block}: payload checksum mismatch (torn or corrupted data)`;
+  if (holds !== block)
+    return `block ${block}: holds the data of block ${holds} (version ${words[3]}), a misdirected write`;
+  if (words[4] !== seed >>> 0)
+    return `block ${block}: written by a run with seed ${words[4]}, not ${seed >>> 0}`;
+  if (words[3] !== version)
+    return `block ${block}: holds version ${words[3]}, expected ${version} (a lost or stale write)`;
+  if (words[5] !== checksum(words))
+    return `block ${block}: payload checksum mismatch (torn or corrupted data)`;
   return null;
 }

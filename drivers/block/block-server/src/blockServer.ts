@@ -93,8 +93,16 @@ export class BlockServer {
     this.info = info;
     this.#dispatcher = opts.dispatcher;
     this.#blockCount = Number(info.blockCount);
-    this.#fifoDepth = positiveInteger(opts.fifoDepth ?? BLOCK_FIFO_MAX_DEPTH, 'fifoDepth', BLOCK_FIFO_MAX_DEPTH);
-    this.#maxInFlight = positiveInteger(opts.maxInFlight ?? 2 * this.#fifoDepth, 'maxInFlight', 1 << 20);
+    this.#fifoDepth = positiveInteger(
+      opts.fifoDepth ?? BLOCK_FIFO_MAX_DEPTH,
+      'fifoDepth',
+      BLOCK_FIFO_MAX_DEPTH,
+    );
+    this.#maxInFlight = positiveInteger(
+      opts.maxInFlight ?? 2 * this.#fifoDepth,
+      'maxInFlight',
+      1 << 20,
+    );
     const split = opts.maxTransferBlocks ?? 0;
     if (split === 'device') {
       this.#maxTransferBlocks =
@@ -188,7 +196,10 @@ export class BlockServer {
   }
 
   /** Closes every session with `status` and resolves once no op of any is left on the device. */
-  async close(status: Status = Status.ERR_CANCELED, reason = 'block-server is shutting down'): Promise<void> {
+  async close(
+    status: Status = Status.ERR_CANCELED,
+    reason = 'block-server is shutting down',
+  ): Promise<void> {
     this.#closing = true;
     await Promise.all([...this.#sessions].map((s) => s.close(status, reason)));
   }

@@ -34,8 +34,24 @@ describe('reads and writes', () => {
     expect(await client.response()).toMatchObject({ status: Status.OK, reqid: 11 });
     expect(vmo.view(20 * BS, 4 * BS)).toEqual(data);
     expect(device.seen).toEqual([
-      { tag: 'rw', opcode: WRITE, flags: 0, length: 4, offsetDev: 100, offsetVmo: 2, hadArena: true },
-      { tag: 'rw', opcode: READ, flags: 0, length: 4, offsetDev: 100, offsetVmo: 20, hadArena: true },
+      {
+        tag: 'rw',
+        opcode: WRITE,
+        flags: 0,
+        length: 4,
+        offsetDev: 100,
+        offsetVmo: 2,
+        hadArena: true,
+      },
+      {
+        tag: 'rw',
+        opcode: READ,
+        flags: 0,
+        length: 4,
+        offsetDev: 100,
+        offsetVmo: 20,
+        hadArena: true,
+      },
     ]);
   });
 
@@ -71,10 +87,18 @@ describe('reads and writes', () => {
     const { device, server } = await startServer();
     const client = new RawClient(server);
     const { vmoid } = client.attach();
-    const requests = Array.from({ length: 100 }, (_, i) => ({ opcode: READ, reqid: 1000 + i, vmoid, length: 1, devOffset: i }));
+    const requests = Array.from({ length: 100 }, (_, i) => ({
+      opcode: READ,
+      reqid: 1000 + i,
+      vmoid,
+      length: 1,
+      devOffset: i,
+    }));
     client.send(...requests);
     const responses = await client.responses(100);
-    expect(responses.map((r) => r.reqid).sort((a, b) => a - b)).toEqual(requests.map((r) => r.reqid));
+    expect(responses.map((r) => r.reqid).sort((a, b) => a - b)).toEqual(
+      requests.map((r) => r.reqid),
+    );
     expect(responses.every((r) => r.status === Status.OK && r.count === 1)).toBe(true);
     expect(device.seen).toHaveLength(100);
     expect(client.session.stats.batches).toBeLessThan(100);
@@ -158,7 +182,10 @@ describe('validation', () => {
     const { vmoid } = client.attach();
     const bytes = new Uint8Array(2 * BLOCK_FIFO_ESIZE);
     const view = new DataView(bytes.buffer);
-    for (const [i, field] of [[0, 24], [1, 16]] as const) {
+    for (const [i, field] of [
+      [0, 24],
+      [1, 16],
+    ] as const) {
       const at = i * BLOCK_FIFO_ESIZE;
       view.setUint32(at, READ, true);
       view.setUint32(at + 4, i + 1, true);
@@ -227,7 +254,8 @@ describe('transaction groups', () => {
   it('answers with the first failure only after every member finished', async () => {
     const { device, server } = await startServer();
     device.hold = true;
-    device.fault = (op) => (op.$tag === 'rw' && op.rw.offsetDev === 1n ? Status.ERR_IO_DATA_INTEGRITY : Status.OK);
+    device.fault = (op) =>
+      op.$tag === 'rw' && op.rw.offsetDev === 1n ? Status.ERR_IO_DATA_INTEGRITY : Status.OK;
     const client = new RawClient(server);
     const { vmoid } = client.attach();
     client.send(
@@ -240,7 +268,12 @@ describe('transaction groups', () => {
     await settle();
     expect(client.session.stats.responses).toBe(0);
     device.release();
-    expect(await client.response()).toEqual({ status: Status.ERR_IO_DATA_INTEGRITY, reqid: 3, group: 0, count: 3 });
+    expect(await client.response()).toEqual({
+      status: Status.ERR_IO_DATA_INTEGRITY,
+      reqid: 3,
+      group: 0,
+      count: 3,
+    });
   });
 
   it('does not start members after a member failed validation; the last one carries the error', async () => {
@@ -253,7 +286,12 @@ describe('transaction groups', () => {
       { opcode: WRITE, flags: ITEM, group: 1, reqid: 3, vmoid, length: 1 },
       { opcode: READ, flags: LAST, group: 1, reqid: 4, vmoid, length: 1 },
     );
-    expect(await client.response()).toEqual({ status: Status.ERR_IO, reqid: 4, group: 1, count: 4 });
+    expect(await client.response()).toEqual({
+      status: Status.ERR_IO,
+      reqid: 4,
+      group: 1,
+      count: 4,
+    });
     expect(device.seen).toHaveLength(1);
     // The group id is free again and works.
     client.send({ opcode: FLUSH, flags: LAST, group: 1, reqid: 5 });
@@ -270,14 +308,27 @@ describe('transaction groups', () => {
         const size = 1 + (g % 5); // group g has 1 + g % 5 members
         if (member >= size) continue;
         const last = member === size - 1;
-        entries.push({ opcode: WRITE, flags: last ? LAST : ITEM, group: g, reqid: 100 + g, vmoid, length: 1, devOffset: g * 8 + member });
+        entries.push({
+          opcode: WRITE,
+          flags: last ? LAST : ITEM,
+          group: g,
+          reqid: 100 + g,
+          vmoid,
+          length: 1,
+          devOffset: g * 8 + member,
+        });
       }
     }
     client.send(...entries);
     const responses = await client.responses(8);
     responses.sort((a, b) => a.group - b.group);
     expect(responses).toEqual(
-      Array.from({ length: 8 }, (_, g) => ({ status: Status.OK, reqid: 100 + g, group: g, count: 1 + (g % 5) })),
+      Array.from({ length: 8 }, (_, g) => ({
+        status: Status.OK,
+        reqid: 100 + g,
+        group: g,
+        count: 1 + (g % 5),
+      })),
     );
   });
 
@@ -306,7 +357,12 @@ describe('transaction groups', () => {
     client.send({ opcode: WRITE, flags: ITEM, group: 2, reqid: 2, vmoid, length: 1 });
     await settle();
     device.release();
-    expect(await client.response()).toEqual({ status: Status.ERR_INVALID_ARGS, reqid: 1, group: 2, count: 1 });
+    expect(await client.response()).toEqual({
+      status: Status.ERR_INVALID_ARGS,
+      reqid: 1,
+      group: 2,
+      count: 1,
+    });
     expect(client.session.stats.lateGroupItems).toBe(1);
     expect(device.seen).toHaveLength(1);
   });
@@ -337,12 +393,18 @@ describe('splitting', () => {
   });
 
   it("splits by the device's max_transfer_size in 'device' mode; one failing part fails the request", async () => {
-    const { device, server } = await startServer({ maxTransferSize: 3 * BS }, { maxTransferBlocks: 'device' });
+    const { device, server } = await startServer(
+      { maxTransferSize: 3 * BS },
+      { maxTransferBlocks: 'device' },
+    );
     expect(server.maxTransferBlocks).toBe(3);
     device.fault = (op) => (op.$tag === 'rw' && op.rw.offsetDev === 3n ? Status.ERR_IO : Status.OK);
     const client = new RawClient(server);
     const { vmoid } = client.attach();
-    client.send({ opcode: READ, reqid: 1, vmoid, length: 7 }, { opcode: READ, reqid: 2, vmoid, length: 3, devOffset: 10 });
+    client.send(
+      { opcode: READ, reqid: 1, vmoid, length: 7 },
+      { opcode: READ, reqid: 2, vmoid, length: 3, devOffset: 10 },
+    );
     const responses = await client.responses(2);
     expect(responses.find((r) => r.reqid === 1)?.status).toBe(Status.ERR_IO);
     expect(responses.find((r) => r.reqid === 2)?.status).toBe(Status.OK);
@@ -449,7 +511,9 @@ describe('session lifetime', () => {
     device.hold = true;
     const client = new RawClient(server);
     const { vmoid } = client.attach();
-    client.send(...Array.from({ length: 20 }, (_, i) => ({ opcode: READ, reqid: i, vmoid, length: 1 })));
+    client.send(
+      ...Array.from({ length: 20 }, (_, i) => ({ opcode: READ, reqid: i, vmoid, length: 1 })),
+    );
     await device.parkedAtLeast(5);
     await settle();
     expect(device.parked).toHaveLength(5);
@@ -478,8 +542,15 @@ describe('session lifetime', () => {
       { opcode: READ, reqid: 3, vmoid, length: 1 },
       { opcode: READ, reqid: 4, vmoid, length: 1 },
     );
-    const statuses = (await client.responses(4)).sort((a, b) => a.reqid - b.reqid).map((r) => r.status);
-    expect(statuses).toEqual([Status.ERR_INTERNAL, Status.ERR_INTERNAL, Status.ERR_INTERNAL, Status.OK]);
+    const statuses = (await client.responses(4))
+      .sort((a, b) => a.reqid - b.reqid)
+      .map((r) => r.status);
+    expect(statuses).toEqual([
+      Status.ERR_INTERNAL,
+      Status.ERR_INTERNAL,
+      Status.ERR_INTERNAL,
+      Status.OK,
+    ]);
     expect(client.session.state).toBe('open');
   });
 });

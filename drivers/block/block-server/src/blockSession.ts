@@ -481,4 +481,3 @@ export class BlockSession implements DeviceOpSink {
     this.#responses.push(status, reqid, group, count);
   }
 }
-

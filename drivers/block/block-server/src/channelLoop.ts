@@ -83,7 +83,8 @@ export class ChannelLoop {
       (err: unknown) => {
         this.#waiting = false;
         // CANCELED: the owner closed the channel while we waited.
-        if (!StatusError.is(err, Status.ERR_CANCELED) && !this.#stopped) this.#handlers.onError(err);
+        if (!StatusError.is(err, Status.ERR_CANCELED) && !this.#stopped)
+          this.#handlers.onError(err);
       },
     );
   }

@@ -30,7 +30,12 @@ function scripted(opts: { onUnexpectedResponse?: (r: Readonly<FifoResponse>) => 
     close: () => Promise.resolve(),
     closeReason: () => reason,
   };
-  const client = new BlockClient(clientEnd, control, { blockCount: 100n, blockSize: BS, maxTransferSize: 0xffff_ffff, flags: 0 }, opts);
+  const client = new BlockClient(
+    clientEnd,
+    control,
+    { blockCount: 100n, blockSize: BS, maxTransferSize: 0xffff_ffff, flags: 0 },
+    opts,
+  );
   const buf = new Uint8Array(BLOCK_FIFO_MAX_DEPTH * BLOCK_FIFO_ESIZE);
   const view = new DataView(buf.buffer);
   return {
@@ -101,7 +106,10 @@ describe('BlockClient over a server in this thread', () => {
       ]),
     ).toBe(3);
     device.fault = (op) => (op.$tag === 'flush' ? Status.ERR_IO_REFUSED : Status.OK);
-    await rejectsWith(client.group([{ op: 'write', vmoid, devOffset: 0, length: 1 }, { op: 'flush' }]), Status.ERR_IO_REFUSED);
+    await rejectsWith(
+      client.group([{ op: 'write', vmoid, devOffset: 0, length: 1 }, { op: 'flush' }]),
+      Status.ERR_IO_REFUSED,
+    );
   });
 
   it('keeps at most maxInFlight requests outstanding and queues the rest in order', async () => {
@@ -110,7 +118,9 @@ describe('BlockClient over a server in this thread', () => {
     const client = connectLocal(server, { maxInFlight: 4 });
     const vmoid = await client.attachVmo(Vmo.create(BS));
     const done: number[] = [];
-    const ops = Array.from({ length: 10 }, (_, i) => client.read(vmoid, i, 1).then(() => done.push(i)));
+    const ops = Array.from({ length: 10 }, (_, i) =>
+      client.read(vmoid, i, 1).then(() => done.push(i)),
+    );
     await device.parkedAtLeast(4);
     await settle();
     expect(device.parked).toHaveLength(4);
@@ -142,7 +152,10 @@ describe('BlockClient over a server in this thread', () => {
     const err = await rejectsWith(client.read(1, 2 ** 53, 1), Status.ERR_OUT_OF_RANGE);
     expect(err.message).toMatch(/was not sent/);
     await rejectsWith(client.group([]), Status.ERR_INVALID_ARGS);
-    await rejectsWith(client.group([{ op: 'flush' }, { op: 'read', vmoid: 70000, devOffset: 0, length: 1 }]), Status.ERR_OUT_OF_RANGE);
+    await rejectsWith(
+      client.group([{ op: 'flush' }, { op: 'read', vmoid: 70000, devOffset: 0, length: 1 }]),
+      Status.ERR_OUT_OF_RANGE,
+    );
     await client.flush();
     expect(device.seen).toHaveLength(1);
   });
@@ -167,11 +180,12 @@ describe('BlockClient when the server goes away', () => {
     const { device, server } = await startServer();
     device.hold = true;
     const client = connectLocal(server, { maxInFlight: 3 });
-    const calls = Array.from({ length: 5 }, () => client.flush());
+    const calls = Array.from({ length: 5 }, () =>
+      rejectsWith(client.flush(), Status.ERR_PEER_CLOSED),
+    );
     await device.parkedAtLeast(3);
     void server.close(Status.ERR_IO_NOT_PRESENT, 'the disk was unplugged');
-    for (const call of calls) {
-      const err = await rejectsWith(call, Status.ERR_PEER_CLOSED);
+    for (const err of await Promise.all(calls)) {
       expect(err.message).toMatch(/ZX_ERR_IO_NOT_PRESENT: the disk was unplugged/);
     }
     await rejectsWith(client.flush(), Status.ERR_PEER_CLOSED);
@@ -180,10 +194,12 @@ describe('BlockClient when the server goes away', () => {
 
   it('rejects pending calls when the server end simply closes', async () => {
     const s = scripted();
-    const pending = [s.client.flush(), s.client.trim(1, 1)];
+    const pending = [s.client.flush(), s.client.trim(1, 1)].map((p) =>
+      rejectsWith(p, Status.ERR_PEER_CLOSED),
+    );
     await s.requests(2);
     s.serverEnd.close();
-    for (const p of pending) await rejectsWith(p, Status.ERR_PEER_CLOSED);
+    await Promise.all(pending);
   });
 
   it('abort rejects pending calls with ERR_CANCELED', async () => {
@@ -210,7 +226,11 @@ describe('BlockClient response matching', () => {
 
   it('sends a group as N-1 GROUP_ITEM entries and one GROUP_ITEM|GROUP_LAST under one group id', async () => {
     const s = scripted();
-    const group = s.client.group([{ op: 'flush' }, { op: 'trim', devOffset: 1, length: 1 }, { op: 'flush' }]);
+    const group = s.client.group([
+      { op: 'flush' },
+      { op: 'trim', devOffset: 1, length: 1 },
+      { op: 'flush' },
+    ]);
     const reqs = await s.requests(3);
     const item = BlockIoFlag.GROUP_ITEM;
     expect(reqs.map((r) => r.flags)).toEqual([item, item, item | BlockIoFlag.GROUP_LAST]);
@@ -221,13 +241,13 @@ describe('BlockClient response matching', () => {
 
   it('matches responses that come back out of order', async () => {
     const s = scripted();
-    const calls = [s.client.flush(), s.client.flush(), s.client.flush()];
+    const first = s.client.flush();
+    const second = s.client.flush();
+    const third = rejectsWith(s.client.flush(), Status.ERR_IO);
     const reqs = await s.requests(3);
     s.respond(Status.ERR_IO, reqs[2]?.reqid as number);
     s.respond(Status.OK, reqs[0]?.reqid as number);
     s.respond(Status.OK, reqs[1]?.reqid as number);
-    await calls[0];
-    await calls[1];
-    await rejectsWith(calls[2] as Promise<void>, Status.ERR_IO);
+    await Promise.all([first, second, third]);
   });
 });

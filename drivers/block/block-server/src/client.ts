@@ -37,7 +37,12 @@ export type BlockRequestSpec =
       readonly vmoOffset?: number;
       readonly flags?: number;
     }
-  | { readonly op: 'trim'; readonly devOffset: number; readonly length: number; readonly flags?: number }
+  | {
+      readonly op: 'trim';
+      readonly devOffset: number;
+      readonly length: number;
+      readonly flags?: number;
+    }
   | { readonly op: 'flush'; readonly flags?: number }
   | { readonly op: 'closeVmo'; readonly vmoid: number };
 
@@ -257,20 +262,30 @@ export class BlockClient {
 
   #single(spec: BlockRequestSpec): Promise<void> {
     return new Promise<void>((resolve, reject) =>
-      this.#enqueue({ specs: [spec], grouped: false, resolve: () => resolve(), reject, reqid: 0, group: -1 }),
+      this.#enqueue({
+        specs: [spec],
+        grouped: false,
+        resolve: () => resolve(),
+        reject,
+        reqid: 0,
+        group: -1,
+      }),
     );
   }
 
   #refusal(what: string): StatusError | null {
     if (this.#broken !== null) return this.#broken;
     if (this.#closing !== null) {
-      return new StatusError(Status.ERR_BAD_STATE, `BlockClient.${what}: the client is closing; open a new one`);
+      return new StatusError(
+        Status.ERR_BAD_STATE,
+        `BlockClient.${what}: the client is closing; open a new one`,
+      );
     }
     return null;
   }
 
   #enqueue(call: Call): void {
-    const refused = this.#refusal(call.grouped ? 'group' : call.specs[0]?.op ?? 'submit');
+    const refused = this.#refusal(call.grouped ? 'group' : (call.specs[0]?.op ?? 'submit'));
     if (refused !== null) {
       call.reject(refused);
       return;
@@ -446,7 +461,8 @@ export class BlockClient {
     this.#waiting.length = 0;
     this.#unsent.length = 0;
     this.#inFlight = 0;
-    for (const call of calls) call.reject(new StatusError(status, `${describeCall(call)}: ${reason}`));
+    for (const call of calls)
+      call.reject(new StatusError(status, `${describeCall(call)}: ${reason}`));
     this.#checkIdle();
   }
 

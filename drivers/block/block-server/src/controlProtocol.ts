@@ -104,7 +104,11 @@ function u32(value: unknown, what: string): number {
 export function infoFromWire(value: unknown): BlockInfo {
   const w = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const count = w['blockCount'];
-  if (typeof count !== 'string' || !/^\d{1,20}$/.test(count) || BigInt(count) > 0xffff_ffff_ffff_ffffn) {
+  if (
+    typeof count !== 'string' ||
+    !/^\d{1,20}$/.test(count) ||
+    BigInt(count) > 0xffff_ffff_ffff_ffffn
+  ) {
     throw new StatusError(
       Status.ERR_INVALID_ARGS,
       `block control: info.blockCount ${JSON.stringify(count)} is not a u64 in decimal`,

@@ -1,6 +1,15 @@
 // The control protocol over real zx channels, client and server in this thread.
 import { env } from '@fdf/runtime';
-import { Event, Status, ZX_FIFO_PEER_CLOSED, Vmo, ZX_RIGHT_MAP, ZX_RIGHT_READ, ZX_RIGHT_TRANSFER, ZxChannel } from '@fdf/zx';
+import {
+  Event,
+  Status,
+  ZX_FIFO_PEER_CLOSED,
+  Vmo,
+  ZX_RIGHT_MAP,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_TRANSFER,
+  ZxChannel,
+} from '@fdf/zx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectsWith, settle, startServer } from '../test/harness.js';
 import { BlockClient } from './client.js';
@@ -30,7 +39,12 @@ describe('control protocol', () => {
   it('connects: getInfo, openSession, attachVmo, then block I/O over the FIFO it got', async () => {
     const { device, clientEnd } = await served({ blockCount: 1000 });
     const client = await BlockClient.connect(clientEnd);
-    expect(client.info()).toEqual({ blockCount: 1000n, blockSize: BS, maxTransferSize: 0xffff_ffff, flags: 0 });
+    expect(client.info()).toEqual({
+      blockCount: 1000n,
+      blockSize: BS,
+      maxTransferSize: 0xffff_ffff,
+      flags: 0,
+    });
     const vmo = Vmo.create(4 * BS);
     const view = vmo.view();
     const vmoid = await client.attachVmo(vmo);
@@ -55,22 +69,33 @@ describe('control protocol', () => {
 
   it('answers malformed messages with precise errors and keeps serving', async () => {
     const { clientEnd, binding } = await served();
-    const json = (s: string): Uint8Array => new Uint8Array([0, 0, 0, 0, ...new TextEncoder().encode(s)]);
-    expect(await rawCall(clientEnd, json('{nope'))).toMatchObject({ status: Status.ERR_INVALID_ARGS, message: expect.stringMatching(/not UTF-8 JSON/) });
-    expect(await rawCall(clientEnd, json('[1,2]'))).toMatchObject({ status: Status.ERR_INVALID_ARGS });
+    const json = (s: string): Uint8Array =>
+      new Uint8Array([0, 0, 0, 0, ...new TextEncoder().encode(s)]);
+    expect(await rawCall(clientEnd, json('{nope'))).toMatchObject({
+      status: Status.ERR_INVALID_ARGS,
+      message: expect.stringMatching(/not UTF-8 JSON/),
+    });
+    expect(await rawCall(clientEnd, json('[1,2]'))).toMatchObject({
+      status: Status.ERR_INVALID_ARGS,
+    });
     expect(await rawCall(clientEnd, json('{"method":"format"}'))).toMatchObject({
       status: Status.ERR_NOT_SUPPORTED,
       message: expect.stringMatching(/getInfo and openSession/),
     });
     const stray = Vmo.create(BS);
-    expect(await rawCall(clientEnd, encodeControl(0, { method: 'getInfo' }), [stray])).toMatchObject({
+    expect(
+      await rawCall(clientEnd, encodeControl(0, { method: 'getInfo' }), [stray]),
+    ).toMatchObject({
       status: Status.ERR_INVALID_ARGS,
       message: expect.stringMatching(/takes 0 handles but the message carried 1/),
     });
     // Too short to carry a txid, and a txid of 0: answered by an error event.
     clientEnd.write(new Uint8Array([1, 2]));
     clientEnd.write(encodeControl(0, { method: 'getInfo' }));
-    const events = [decodeControl((await clientEnd.readAsync()).bytes), decodeControl((await clientEnd.readAsync()).bytes)];
+    const events = [
+      decodeControl((await clientEnd.readAsync()).bytes),
+      decodeControl((await clientEnd.readAsync()).bytes),
+    ];
     expect(events.map((e) => [e.txid, e.body['event'], e.body['status']])).toEqual([
       [0, 'error', Status.ERR_INVALID_ARGS],
       [0, 'error', Status.ERR_INVALID_ARGS],
@@ -84,7 +109,9 @@ describe('control protocol', () => {
     const { clientEnd } = await served();
     const { control } = await new BlockDeviceConnection(clientEnd).openSession();
     const event = Event.create();
-    const reply = await control.channel.callAsync(encodeControl(0, { method: 'attachVmo' }), [event]);
+    const reply = await control.channel.callAsync(encodeControl(0, { method: 'attachVmo' }), [
+      event,
+    ]);
     expect(decodeControl(reply.bytes).body).toMatchObject({ status: Status.ERR_WRONG_TYPE });
     const readOnly = Vmo.create(BS).replace(ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_TRANSFER);
     await rejectsWith(control.attachVmo(readOnly), Status.ERR_ACCESS_DENIED);
@@ -109,7 +136,9 @@ describe('control protocol', () => {
     await device.parkedAtLeast(1);
     void server.close(Status.ERR_IO_NOT_PRESENT, 'the disk was unplugged');
     const err = await rejectsWith(flush, Status.ERR_PEER_CLOSED);
-    expect(err.message).toMatch(/ended the session with ZX_ERR_IO_NOT_PRESENT: the disk was unplugged/);
+    expect(err.message).toMatch(
+      /ended the session with ZX_ERR_IO_NOT_PRESENT: the disk was unplugged/,
+    );
     device.release();
   });
 

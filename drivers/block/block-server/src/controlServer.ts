@@ -127,7 +127,10 @@ class DeviceBinding implements ControlBinding {
     binding.attach(session);
     const body = { status: Status.OK, session: session.id, fifoDepth: fifo.depth };
     if (!send(this.#channel, txid, body, [remote, fifo])) {
-      void session.close(Status.ERR_PEER_CLOSED, 'the client closed its device channel before the session reached it');
+      void session.close(
+        Status.ERR_PEER_CLOSED,
+        'the client closed its device channel before the session reached it',
+      );
     }
     return null;
   }
@@ -145,8 +148,10 @@ class SessionBinding {
     this.#owner = owner;
     this.#loop = new ChannelLoop(channel, dispatcher, {
       onMessage: (m) => this.#onMessage(m),
-      onPeerClosed: () => this.#endSession(Status.ERR_PEER_CLOSED, 'the client closed its session channel'),
-      onError: (err) => this.#endSession(statusOf(err), `the session channel failed: ${String(err)}`),
+      onPeerClosed: () =>
+        this.#endSession(Status.ERR_PEER_CLOSED, 'the client closed its session channel'),
+      onError: (err) =>
+        this.#endSession(statusOf(err), `the session channel failed: ${String(err)}`),
     });
   }
 
@@ -180,7 +185,10 @@ class SessionBinding {
         expectHandles(handles, 1, 'attachVmo');
         const vmo = handles[0];
         if (!(vmo instanceof Vmo)) {
-          throw new StatusError(Status.ERR_WRONG_TYPE, 'attachVmo: the handle is not a VMO; send the VMO to attach');
+          throw new StatusError(
+            Status.ERR_WRONG_TYPE,
+            'attachVmo: the handle is not a VMO; send the VMO to attach',
+          );
         }
         if (!hasRights(vmo.rights, VMO_RIGHTS)) {
           throw new StatusError(

@@ -58,7 +58,14 @@ export class DeviceOp {
     const offsetVmo = BigInt(vmoOffset);
     let rw = this.#rw;
     if (rw === null) {
-      rw = { command: { opcode: BlockOpcode.READ, flags: 0 }, extra: 0, vmo, length, offsetDev, offsetVmo };
+      rw = {
+        command: { opcode: BlockOpcode.READ, flags: 0 },
+        extra: 0,
+        vmo,
+        length,
+        offsetDev,
+        offsetVmo,
+      };
       this.#rw = rw;
       this.#rwOp = { $tag: 'rw', rw };
     }

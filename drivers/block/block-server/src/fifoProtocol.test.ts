@@ -52,8 +52,25 @@ describe('block FIFO records', () => {
 
   it('round-trips a request through the same reused record', () => {
     const { view } = buffer(2);
-    const a = { ...newRequest(), opcode: 1, reqid: 1, vmoid: 2, length: 3, vmoOffset: 4, devOffset: 5 };
-    const b = { ...newRequest(), opcode: 4, flags: BlockIoFlag.GROUP_ITEM | BlockIoFlag.GROUP_LAST, reqid: 9, group: 3, length: 8, devOffset: 2 ** 52, traceFlowId: 77n };
+    const a = {
+      ...newRequest(),
+      opcode: 1,
+      reqid: 1,
+      vmoid: 2,
+      length: 3,
+      vmoOffset: 4,
+      devOffset: 5,
+    };
+    const b = {
+      ...newRequest(),
+      opcode: 4,
+      flags: BlockIoFlag.GROUP_ITEM | BlockIoFlag.GROUP_LAST,
+      reqid: 9,
+      group: 3,
+      length: 8,
+      devOffset: 2 ** 52,
+      traceFlowId: 77n,
+    };
     encodeRequest(view, 0, a);
     encodeRequest(view, 1, b);
     const record = newRequest();
@@ -99,7 +116,10 @@ describe('block FIFO records', () => {
       } catch (err) {
         thrown = err;
       }
-      expect(StatusError.is(thrown, status), JSON.stringify(patch, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).toBe(true);
+      expect(
+        StatusError.is(thrown, status),
+        JSON.stringify(patch, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+      ).toBe(true);
     }
   });
 
@@ -114,6 +134,11 @@ describe('block FIFO records', () => {
     expect(view.getUint32(52, true)).toBe(3);
     expect([...bytes.subarray(56, 80)].every((b) => b === 0)).toBe(true);
     expect([...bytes.subarray(0, 40)].every((b) => b === 0xaa)).toBe(true);
-    expect(decodeResponse(view, 1, newResponse())).toEqual({ status: -40, reqid: 0xdeadbeef, group: 5, count: 3 });
+    expect(decodeResponse(view, 1, newResponse())).toEqual({
+      status: -40,
+      reqid: 0xdeadbeef,
+      group: 5,
+      count: 3,
+    });
   });
 });

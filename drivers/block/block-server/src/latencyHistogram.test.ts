@@ -10,14 +10,26 @@ describe('LatencyHistogram', () => {
     expect(s.min).toBe(1);
     expect(s.max).toBe(100_000);
     expect(s.mean).toBeCloseTo(50_000.5, 3);
-    for (const [p, want] of [[50, 50_000], [99, 99_000], [99.9, 99_900]] as const) {
+    for (const [p, want] of [
+      [50, 50_000],
+      [99, 99_000],
+      [99.9, 99_900],
+    ] as const) {
       expect(Math.abs(h.percentile(p) / 1000 - want) / want).toBeLessThan(0.03);
     }
   });
 
   it('is exact below 64 ns, reports 0 when empty, and keeps very large values', () => {
     const empty = new LatencyHistogram();
-    expect(empty.summaryUs()).toEqual({ count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 });
+    expect(empty.summaryUs()).toEqual({
+      count: 0,
+      min: 0,
+      mean: 0,
+      p50: 0,
+      p99: 0,
+      p999: 0,
+      max: 0,
+    });
     const h = new LatencyHistogram();
     for (const v of [3, 3, 3, 40]) h.record(v);
     expect(h.percentile(50)).toBe(3.5);

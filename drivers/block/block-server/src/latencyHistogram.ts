@@ -19,7 +19,9 @@ export interface LatencySummary {
 }
 
 function octaveOf(v: number): number {
-  return v < 0x1_0000_0000 ? 31 - Math.clz32(v) : 32 + (31 - Math.clz32(Math.floor(v / 0x1_0000_0000)));
+  return v < 0x1_0000_0000
+    ? 31 - Math.clz32(v)
+    : 32 + (31 - Math.clz32(Math.floor(v / 0x1_0000_0000)));
 }
 
 export class LatencyHistogram {

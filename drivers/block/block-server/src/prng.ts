@@ -43,6 +43,8 @@ export class Prng {
 
   /** An integer in [0, n), for n up to 2^53. */
   below(n: number): number {
-    return n <= 0x1_0000_0000 ? Math.floor((this.nextU32() / 0x1_0000_0000) * n) : Math.floor(this.nextFloat() * n);
+    return n <= 0x1_0000_0000
+      ? Math.floor((this.nextU32() / 0x1_0000_0000) * n)
+      : Math.floor(this.nextFloat() * n);
   }
 }

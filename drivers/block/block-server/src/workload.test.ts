@@ -45,7 +45,9 @@ describe('runWorkload', () => {
     expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['prefill', 'run', 'verify']));
     const runProgress = progress.filter((p) => p.phase === 'run');
     expect(runProgress.at(-1)).toMatchObject({ done: 600, total: 600, fraction: 1 });
-    expect(runProgress.map((p) => p.done)).toEqual([...runProgress.map((p) => p.done)].sort((a, b) => a - b));
+    expect(runProgress.map((p) => p.done)).toEqual(
+      [...runProgress.map((p) => p.done)].sort((a, b) => a - b),
+    );
     expect(client.stats.inFlight).toBe(0);
     expect(server.sessions[0]?.attachedVmos).toBe(0); // the workload detached its buffer
   });
@@ -65,7 +67,15 @@ describe('runWorkload', () => {
 
   it('walks the range in order in sequential mode, wrapping at its end', async () => {
     const { server, device } = await startServer({ blockCount: 256 });
-    await runWorkload(connectLocal(server), { ops: 10, pattern: 'sequential', readPercent: 0, ioSize: 1024, startBlock: 100, blockCount: 8, queueDepth: 1 });
+    await runWorkload(connectLocal(server), {
+      ops: 10,
+      pattern: 'sequential',
+      readPercent: 0,
+      ioSize: 1024,
+      startBlock: 100,
+      blockCount: 8,
+      queueDepth: 1,
+    });
     expect(opStream(device).slice(0, 10)).toEqual(
       [100, 102, 104, 106, 100, 102, 104, 106, 100, 102].map((b) => `2:${b}+2`),
     );
@@ -77,12 +87,22 @@ describe('runWorkload', () => {
     // Block 7 silently keeps its old contents: the write "succeeds" but goes nowhere.
     device.queue = (request, arena) => {
       const op = request.op;
-      if (op.$tag === 'rw' && op.rw.command.opcode === 2 && op.rw.offsetDev === 7n && op.rw.length === 1) {
+      if (
+        op.$tag === 'rw' &&
+        op.rw.command.opcode === 2 &&
+        op.rw.offsetDev === 7n &&
+        op.rw.length === 1
+      ) {
         return Promise.resolve({ status: Status.OK, op });
       }
       return queue(request, arena);
     };
-    const report = await runWorkload(connectLocal(server), { ops: 300, queueDepth: 4, seed: 3, prefill: true });
+    const report = await runWorkload(connectLocal(server), {
+      ops: 300,
+      queueDepth: 4,
+      seed: 3,
+      prefill: true,
+    });
     expect(report.errors).toBe(0);
     expect(report.verify.mismatches).toBeGreaterThan(0);
     expect(report.verify.samples[0]).toMatch(/block 7: (no workload pattern|holds version)/);
@@ -90,8 +110,16 @@ describe('runWorkload', () => {
 
   it('counts failed ops and never verifies blocks a failed write may have touched', async () => {
     const { server, device } = await startServer({ blockCount: 64 });
-    device.fault = (op) => (op.$tag === 'rw' && op.rw.command.opcode === 2 && op.rw.offsetDev < 8n ? Status.ERR_IO : Status.OK);
-    const report = await runWorkload(connectLocal(server), { ops: 200, queueDepth: 4, seed: 9, readPercent: 50 });
+    device.fault = (op) =>
+      op.$tag === 'rw' && op.rw.command.opcode === 2 && op.rw.offsetDev < 8n
+        ? Status.ERR_IO
+        : Status.OK;
+    const report = await runWorkload(connectLocal(server), {
+      ops: 200,
+      queueDepth: 4,
+      seed: 9,
+      readPercent: 50,
+    });
     expect(report.errors).toBeGreaterThan(0);
     expect(report.errorSamples[0]).toMatch(/run: ZX_ERR_IO: write of 1 blocks at block [0-7] /);
     expect(report.verify.mismatches).toBe(0);
@@ -100,7 +128,11 @@ describe('runWorkload', () => {
 
   it('runs for a duration when no op count is given', async () => {
     const { server } = await startServer({ blockCount: 128 });
-    const report = await runWorkload(connectLocal(server), { durationMs: 25, queueDepth: 4, verify: false });
+    const report = await runWorkload(connectLocal(server), {
+      durationMs: 25,
+      queueDepth: 4,
+      verify: false,
+    });
     expect(report.ops).toBeGreaterThan(0);
     expect(report.elapsedMs).toBeGreaterThanOrEqual(25);
   });
@@ -129,9 +161,15 @@ describe('runWorkload', () => {
   it('refuses options that cannot work, with the reason', async () => {
     const { server } = await startServer({ blockCount: 16 });
     const client = connectLocal(server);
-    await expect(runWorkload(client, { queueDepth: 4 })).rejects.toThrow(/give ops .* or durationMs/);
-    await expect(runWorkload(client, { ops: 1, ioSize: 700 })).rejects.toThrow(/multiple of the 512-byte/);
-    await expect(runWorkload(client, { ops: 1, queueDepth: 500 })).rejects.toThrow(/queueDepth 500/);
+    await expect(runWorkload(client, { queueDepth: 4 })).rejects.toThrow(
+      /give ops .* or durationMs/,
+    );
+    await expect(runWorkload(client, { ops: 1, ioSize: 700 })).rejects.toThrow(
+      /multiple of the 512-byte/,
+    );
+    await expect(runWorkload(client, { ops: 1, queueDepth: 500 })).rejects.toThrow(
+      /queueDepth 500/,
+    );
     await expect(runWorkload(client, { ops: 1, readPercent: 101 })).rejects.toThrow(/readPercent/);
     await expect(runWorkload(client, { ops: 1, ioSize: 512 * 32 })).rejects.toThrow(/blockCount/);
   });

@@ -18,7 +18,10 @@ import { LatencyHistogram, type LatencySummary } from './latencyHistogram.js';
 import { Prng } from './prng.js';
 
 /** What the workload needs from a client. */
-export type WorkloadTarget = Pick<BlockClient, 'info' | 'maxInFlight' | 'attachVmo' | 'detachVmo' | 'read' | 'write'>;
+export type WorkloadTarget = Pick<
+  BlockClient,
+  'info' | 'maxInFlight' | 'attachVmo' | 'detachVmo' | 'read' | 'write'
+>;
 
 export interface WorkloadOptions {
   /** Address pattern (default 'random'; random addresses are aligned to the I/O size). */
@@ -95,7 +98,15 @@ export interface WorkloadReport {
   verify: VerifyReport;
   /** Set when the run stopped early because the client can do no more I/O. */
   aborted: string | null;
-  options: { pattern: string; readPercent: number; ioSize: number; queueDepth: number; seed: number; startBlock: number; blockCount: number };
+  options: {
+    pattern: string;
+    readPercent: number;
+    ioSize: number;
+    queueDepth: number;
+    seed: number;
+    startBlock: number;
+    blockCount: number;
+  };
 }
 
 interface Op {
@@ -114,7 +125,12 @@ function invalid(message: string): StatusError {
   return new StatusError(Status.ERR_INVALID_ARGS, `runWorkload: ${message}`);
 }
 
-function wholeNumber(value: number, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function wholeNumber(
+  value: number,
+  what: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw invalid(`${what} ${value} must be an integer in [${min}, ${max}]`);
   }
@@ -122,20 +138,41 @@ function wholeNumber(value: number, what: string, min: number, max = Number.MAX_
 }
 
 /** Runs a workload and reports what it measured and what it verified. */
-export async function runWorkload(client: WorkloadTarget, options: WorkloadOptions): Promise<WorkloadReport> {
+export async function runWorkload(
+  client: WorkloadTarget,
+  options: WorkloadOptions,
+): Promise<WorkloadReport> {
   const info = client.info();
   const blockSize = info.blockSize;
   const deviceBlocks = Number(info.blockCount);
   const ioSize = options.ioSize ?? blockSize;
   if (!Number.isSafeInteger(ioSize) || ioSize <= 0 || ioSize % blockSize !== 0) {
-    throw invalid(`ioSize ${ioSize} must be a positive multiple of the ${blockSize}-byte device block`);
+    throw invalid(
+      `ioSize ${ioSize} must be a positive multiple of the ${blockSize}-byte device block`,
+    );
   }
   const ioBlocks = ioSize / blockSize;
-  const startBlock = wholeNumber(options.startBlock ?? 0, 'startBlock', 0, Math.max(0, deviceBlocks - 1));
-  const blockCount = wholeNumber(options.blockCount ?? deviceBlocks - startBlock, 'blockCount', ioBlocks, deviceBlocks - startBlock);
-  const queueDepth = wholeNumber(options.queueDepth ?? Math.min(8, client.maxInFlight), 'queueDepth', 1, client.maxInFlight);
+  const startBlock = wholeNumber(
+    options.startBlock ?? 0,
+    'startBlock',
+    0,
+    Math.max(0, deviceBlocks - 1),
+  );
+  const blockCount = wholeNumber(
+    options.blockCount ?? deviceBlocks - startBlock,
+    'blockCount',
+    ioBlocks,
+    deviceBlocks - startBlock,
+  );
+  const queueDepth = wholeNumber(
+    options.queueDepth ?? Math.min(8, client.maxInFlight),
+    'queueDepth',
+    1,
+    client.maxInFlight,
+  );
   const readPercent = options.readPercent ?? 50;
-  if (!(readPercent >= 0 && readPercent <= 100)) throw invalid(`readPercent ${readPercent} must be in [0, 100]`);
+  if (!(readPercent >= 0 && readPercent <= 100))
+    throw invalid(`readPercent ${readPercent} must be in [0, 100]`);
   if (options.ops === undefined && options.durationMs === undefined) {
     throw invalid('give ops (a count) or durationMs (a time) to say when the run ends');
   }
@@ -227,10 +264,19 @@ class Engine {
     const blocks = o.queueDepth * this.#ioBlocks;
     if (verify) {
       for (let i = 0; i < blocks; i++) {
-        this.#blockWords.push(new Uint32Array(mapping.buffer, mapping.byteOffset + i * this.#blockSize, wordsPerBlock));
+        this.#blockWords.push(
+          new Uint32Array(mapping.buffer, mapping.byteOffset + i * this.#blockSize, wordsPerBlock),
+        );
       }
     }
-    this.#verifyReport = { enabled: verify, blocksChecked: 0, blocksUnverified: 0, finalPassBlocks: 0, mismatches: 0, samples: [] };
+    this.#verifyReport = {
+      enabled: verify,
+      blocksChecked: 0,
+      blocksUnverified: 0,
+      finalPassBlocks: 0,
+      mismatches: 0,
+      samples: [],
+    };
   }
 
   /** Writes every block of the range once, sequentially. */
@@ -239,7 +285,11 @@ class Engine {
     let next = 0;
     await this.#phaseRun('prefill', Math.ceil(blockCount / this.#ioBlocks), Infinity, () => {
       if (next >= blockCount) return null;
-      const op = { read: false, lba: startBlock + next, blocks: Math.min(this.#ioBlocks, blockCount - next) };
+      const op = {
+        read: false,
+        lba: startBlock + next,
+        blocks: Math.min(this.#ioBlocks, blockCount - next),
+      };
       next += op.blocks;
       return op;
     });
@@ -300,17 +350,30 @@ class Engine {
 
   // ---- the issuing loop ----------------------------------------------------
 
-  async #phaseRun(phase: WorkloadPhase, total: number | null, durationMs: number, next: () => Op | null): Promise<void> {
+  async #phaseRun(
+    phase: WorkloadPhase,
+    total: number | null,
+    durationMs: number,
+    next: () => Op | null,
+  ): Promise<void> {
     this.#phase = phase;
     this.#phaseDone = 0;
     this.#phaseTotal = total;
     this.#phaseStart = performance.now();
     this.#phaseDuration = durationMs;
     const every = this.#options.progressEvery;
-    this.#progressEvery = every !== undefined && every >= 1 ? Math.floor(every) : Math.max(1, Math.floor((total ?? 100_000) / 100));
+    this.#progressEvery =
+      every !== undefined && every >= 1
+        ? Math.floor(every)
+        : Math.max(1, Math.floor((total ?? 100_000) / 100));
     let pending: Op | null = next();
     while ((pending !== null && this.aborted === null) || this.#inFlight > 0) {
-      while (pending !== null && this.aborted === null && this.#freeSlots.length > 0 && !this.#conflicts(pending)) {
+      while (
+        pending !== null &&
+        this.aborted === null &&
+        this.#freeSlots.length > 0 &&
+        !this.#conflicts(pending)
+      ) {
         this.#issue(pending);
         pending = next();
       }
@@ -337,7 +400,13 @@ class Engine {
     if (!op.read) {
       const version = ++this.#version;
       for (let b = 0; b < op.blocks; b++) {
-        if (this.#verify) fillBlock(this.#blockWords[slot * this.#ioBlocks + b] as Uint32Array, op.lba + b, version, this.#o.seed);
+        if (this.#verify)
+          fillBlock(
+            this.#blockWords[slot * this.#ioBlocks + b] as Uint32Array,
+            op.lba + b,
+            version,
+            this.#o.seed,
+          );
         this.#expected[first + b] = version;
       }
     }
@@ -389,10 +458,17 @@ class Engine {
     this.#counts.errors++;
     const status = err instanceof StatusError ? err.status : Status.ERR_INTERNAL;
     if (this.#errorSamples.length < MAX_SAMPLES) {
-      this.#errorSamples.push(`${this.#phase}: ${err instanceof Error ? err.message : String(err)}`);
+      this.#errorSamples.push(
+        `${this.#phase}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     // A failed write may have landed in part: its blocks are unknown from now on.
-    if (!op.read) this.#expected.fill(UNKNOWN, op.lba - this.#o.startBlock, op.lba - this.#o.startBlock + op.blocks);
+    if (!op.read)
+      this.#expected.fill(
+        UNKNOWN,
+        op.lba - this.#o.startBlock,
+        op.lba - this.#o.startBlock + op.blocks,
+      );
     if (FATAL.has(status) && this.aborted === null) {
       this.aborted = `the client can do no more I/O (${statusName(status)}): ${err instanceof Error ? err.message : String(err)}`;
     }
@@ -409,7 +485,12 @@ class Engine {
       }
       report.blocksChecked++;
       if (this.#phase === 'verify') report.finalPassBlocks++;
-      const problem = checkBlock(this.#blockWords[slot * this.#ioBlocks + b] as Uint32Array, op.lba + b, version, this.#o.seed);
+      const problem = checkBlock(
+        this.#blockWords[slot * this.#ioBlocks + b] as Uint32Array,
+        op.lba + b,
+        version,
+        this.#o.seed,
+      );
       if (problem !== null) {
         report.mismatches++;
         if (report.samples.length < MAX_SAMPLES) report.samples.push(`${this.#phase}: ${problem}`);

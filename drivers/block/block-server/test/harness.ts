@@ -26,7 +26,10 @@ export async function startServer(
   serverOpts: Partial<Omit<BlockServerOptions, 'dispatcher'>> = {},
 ): Promise<Fixture> {
   const device = new MemoryBlockDevice({ blockCount: 256, blockSize: 512, ...deviceOpts });
-  const dispatcher = env.createDispatcherWithOwner({ name: 'block-server' }, { name: 'block-server' });
+  const dispatcher = env.createDispatcherWithOwner(
+    { name: 'block-server' },
+    { name: 'block-server' },
+  );
   const server = await BlockServer.create(device, { dispatcher, ...serverOpts });
   return { device, server, dispatcher };
 }

@@ -130,7 +130,15 @@ export class MemoryBlockDevice implements BlockDevice {
           hadArena,
         };
       case 'flush':
-        return { tag: 'flush', opcode: op.flush.command.opcode, flags: op.flush.command.flags, length: 0, offsetDev: 0, offsetVmo: 0, hadArena };
+        return {
+          tag: 'flush',
+          opcode: op.flush.command.opcode,
+          flags: op.flush.command.flags,
+          length: 0,
+          offsetDev: 0,
+          offsetVmo: 0,
+          hadArena,
+        };
     }
   }
 
@@ -153,17 +161,24 @@ export class MemoryBlockDevice implements BlockDevice {
     const length = op.$tag === 'rw' ? op.rw.length : op.trim.length;
     const dev = Number(op.$tag === 'rw' ? op.rw.offsetDev : op.trim.offsetDev);
     if (length === 0 || dev + length > this.blockCount) {
-      throw new StatusError(Status.ERR_OUT_OF_RANGE, `device: ${length} blocks at ${dev} out of range`);
+      throw new StatusError(
+        Status.ERR_OUT_OF_RANGE,
+        `device: ${length} blocks at ${dev} out of range`,
+      );
     }
     if (op.$tag === 'trim') {
       this.storage.fill(0, dev * bs, (dev + length) * bs);
       return;
     }
     if (length * bs > this.maxTransferSize) {
-      throw new StatusError(Status.ERR_INVALID_ARGS, `device: ${length} blocks exceed the max transfer`);
+      throw new StatusError(
+        Status.ERR_INVALID_ARGS,
+        `device: ${length} blocks exceed the max transfer`,
+      );
     }
     const vmo = op.rw.vmo;
-    if (!(vmo instanceof Vmo)) throw new StatusError(Status.ERR_WRONG_TYPE, 'device: op without a VMO');
+    if (!(vmo instanceof Vmo))
+      throw new StatusError(Status.ERR_WRONG_TYPE, 'device: op without a VMO');
     const view = vmo.view(Number(op.rw.offsetVmo) * bs, length * bs);
     const disk = this.storage.subarray(dev * bs, (dev + length) * bs);
     if (op.rw.command.opcode === 1) view.set(disk);

@@ -20,11 +20,16 @@ const data = workerData as HostData;
 const channel = handleFromTransfer(data.channel, ZxChannel);
 const device = new MemoryBlockDevice({ blockCount: data.blockCount, blockSize: data.blockSize });
 device.hold = data.hold === true;
-const dispatcher = env.createDispatcherWithOwner({ name: 'block-server' }, { name: 'block-server' });
+const dispatcher = env.createDispatcherWithOwner(
+  { name: 'block-server' },
+  { name: 'block-server' },
+);
 const server = await BlockServer.create(device, { dispatcher });
 const binding = serveBlockDevice(server, channel, dispatcher);
 if (data.parkAfter !== undefined) {
-  void device.parkedAtLeast(data.parkAfter).then(() => parentPort?.postMessage({ parked: device.parked.length }));
+  void device
+    .parkedAtLeast(data.parkAfter)
+    .then(() => parentPort?.postMessage({ parked: device.parked.length }));
 }
 await binding.done;
 // The client's sessions end when it closes them; anything left ends here.
