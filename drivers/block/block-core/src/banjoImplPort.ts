@@ -1,13 +1,17 @@
-/** The device below as a Banjo BlockImpl table: direct calls, completions maybe before queue returns. */
-import { blockBanjo, type block } from '@fdf/bindings';
+/**
+ * The device below as a Banjo BlockImpl client (what
+ * `incoming.connectBanjo(blockBanjo.BlockImpl)` returns, or
+ * `blockBanjo.BlockImpl.client({ ops, ctx })`): direct calls, completions
+ * maybe before `queue` returns.
+ */
+import type { block, blockBanjo } from '@fdf/bindings';
 import type { BlockImplPort } from './blockImplPort.js';
 
 export interface BanjoImplPort extends BlockImplPort {
   query(): block.BlockQueryResult;
 }
 
-export function banjoImplPort(proto: blockBanjo.BlockImplBanjo): BanjoImplPort {
-  const client = blockBanjo.BlockImpl.client(proto);
+export function banjoImplPort(client: blockBanjo.BlockImplBanjoClient): BanjoImplPort {
   return {
     query: () => client.query(),
     queue: (op, complete) => client.queue({ op }, (r) => complete(r.status, r.op)),

@@ -6,7 +6,8 @@
 import type { blockBanjo } from '@fdf/bindings';
 import type { BlockCore } from './blockCore.js';
 
-const ops: blockBanjo.BlockBanjoOps<BlockCore> = {
+/** The function table; the context is the BlockCore. */
+export const blockCoreBanjoOps: blockBanjo.BlockBanjoOps<BlockCore> = {
   query: (core) => core.query(),
   queue: (core, request, complete) =>
     core.queue(request.op, (status, op) => complete({ status, op })),
@@ -14,5 +15,5 @@ const ops: blockBanjo.BlockBanjoOps<BlockCore> = {
 
 /** What block-core hands to the driver above it (gpt) in the Banjo variant. */
 export function blockCoreBanjo(core: BlockCore): blockBanjo.BlockBanjo<BlockCore> {
-  return { ops, ctx: core };
+  return { ops: blockCoreBanjoOps, ctx: core };
 }

@@ -12,7 +12,7 @@ import { block } from '@fdf/bindings';
 import { env, type Arena } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
 import type { BlockCompletion, BlockImplPort } from './blockImplPort.js';
-import { BlockStats, type BlockStatsSnapshot } from './blockStats.js';
+import { BlockStats, type BlockStatsSnapshot, type CounterSink } from './blockStats.js';
 import { OpRecordPool, type OpRecord } from './opRecord.js';
 import { SplitOp } from './splitOp.js';
 
@@ -23,6 +23,8 @@ export interface BlockCoreOptions {
   readonly clock?: () => number;
   /** Told why block-core refused an op (the completion only carries the status). */
   readonly onError?: (error: StatusError, op: block.BlockOp) => void;
+  /** Where the counts are mirrored as they change (the driver's DriverCounters). */
+  readonly counters?: CounterSink;
 }
 
 export const DEFAULT_SPLIT_DEPTH = 4;
@@ -37,7 +39,7 @@ export class BlockCore {
   readonly #depth: number;
   readonly #clock: () => number;
   readonly #onError: ((error: StatusError, op: block.BlockOp) => void) | null;
-  readonly #stats = new BlockStats();
+  readonly #stats: BlockStats;
   readonly #records: OpRecordPool;
   #inFlight = 0;
 
@@ -84,6 +86,7 @@ export class BlockCore {
     this.#depth = depth;
     this.#clock = options.clock ?? env.now;
     this.#onError = options.onError ?? null;
+    this.#stats = new BlockStats(options.counters ?? null);
     this.#records = new OpRecordPool((r, status, op) => this.#passedThroughDone(r, status, op));
   }
 
@@ -170,13 +173,13 @@ export class BlockCore {
     startMs: number,
     bytes: number,
   ): void {
-    this.#stats.splitOps++;
+    this.#stats.split();
     const split = new SplitOp(
       rw,
       this.#maxBlocks,
       this.#depth,
       (sub, done) => {
-        this.#stats.subOps++;
+        this.#stats.subOp();
         this.#issue(sub, done, arena);
       },
       (status) => {

@@ -1,10 +1,18 @@
 /**
  * Per-device statistics of block-core: ops, bytes and latency per opcode,
  * errors by status, and how much splitting happened. Counted in place on
- * every completion; `snapshot()` copies them out for tools.
+ * every completion; `snapshot()` copies them out for tools. With a sink (the
+ * driver's DriverCounters) the counts, not the latencies, are mirrored there
+ * as they change: `block.read`, `block.read_bytes`, `block.errors.zx_err_io`,
+ * `block.split`, `block.sub_ops`.
  */
 import { block } from '@fdf/bindings';
 import { statusName, type Status } from '@fdf/zx';
+
+/** Where counts are mirrored; the framework's DriverCounters fits. */
+export interface CounterSink {
+  add(name: string, delta?: number): void;
+}
 
 export interface OpStatsSnapshot {
   /** Completed ops (each original op once, however many sub-ops it took). */
@@ -37,12 +45,19 @@ export interface BlockStatsSnapshot {
 }
 
 class OpStats {
+  readonly name: string;
+  readonly bytesName: string;
   ops = 0;
   errors = 0;
   bytes = 0;
   totalMs = 0;
   minMs = Infinity;
   maxMs = 0;
+
+  constructor(kind: string) {
+    this.name = `block.${kind}`;
+    this.bytesName = `block.${kind}_bytes`;
+  }
 
   add(status: Status, bytes: number, ms: number): void {
     this.ops++;
@@ -69,18 +84,44 @@ class OpStats {
 }
 
 export class BlockStats {
-  readonly #read = new OpStats();
-  readonly #write = new OpStats();
-  readonly #flush = new OpStats();
-  readonly #trim = new OpStats();
-  readonly #other = new OpStats();
+  readonly #read = new OpStats('read');
+  readonly #write = new OpStats('write');
+  readonly #flush = new OpStats('flush');
+  readonly #trim = new OpStats('trim');
+  readonly #other = new OpStats('other');
   readonly #errors = new Map<Status, number>();
-  splitOps = 0;
-  subOps = 0;
+  readonly #sink: CounterSink | null;
+  #splitOps = 0;
+  #subOps = 0;
+
+  constructor(sink: CounterSink | null = null) {
+    this.#sink = sink;
+  }
 
   add(opcode: number, status: Status, bytes: number, ms: number): void {
-    this.#of(opcode).add(status, bytes, ms);
-    if (status !== 0) this.#errors.set(status, (this.#errors.get(status) ?? 0) + 1);
+    const s = this.#of(opcode);
+    s.add(status, bytes, ms);
+    const sink = this.#sink;
+    if (sink !== null) {
+      sink.add(s.name);
+      if (status === 0 && bytes > 0) sink.add(s.bytesName, bytes);
+    }
+    if (status !== 0) {
+      this.#errors.set(status, (this.#errors.get(status) ?? 0) + 1);
+      sink?.add(`block.errors.${statusName(status).toLowerCase()}`);
+    }
+  }
+
+  /** An op was cut into sub-ops. */
+  split(): void {
+    this.#splitOps++;
+    this.#sink?.add('block.split');
+  }
+
+  /** A sub-op was issued. */
+  subOp(): void {
+    this.#subOps++;
+    this.#sink?.add('block.sub_ops');
   }
 
   snapshot(inFlight: number): BlockStatsSnapshot {
@@ -93,7 +134,7 @@ export class BlockStats {
       trim: this.#trim.snapshot(),
       other: this.#other.snapshot(),
       errors,
-      split: { ops: this.splitOps, subOps: this.subOps },
+      split: { ops: this.#splitOps, subOps: this.#subOps },
       inFlight,
     };
   }

@@ -5,10 +5,11 @@
  * `driverImplPort` connect it to the device below, `blockCoreBanjo` and
  * `blockServer` offer it to the driver above.
  */
+export { BlockCoreDriver, BLOCK_BIND_PROTOCOL } from './driver.js';
 export { BlockCore, DEFAULT_SPLIT_DEPTH, type BlockCoreOptions } from './blockCore.js';
 export { type BlockCompletion, type BlockImplPort } from './blockImplPort.js';
 export { banjoImplPort, type BanjoImplPort } from './banjoImplPort.js';
 export { driverImplPort } from './driverImplPort.js';
-export { blockCoreBanjo } from './blockBanjo.js';
+export { blockCoreBanjo, blockCoreBanjoOps } from './blockBanjo.js';
 export { blockServer } from './blockServer.js';
-export { type BlockStatsSnapshot, type OpStatsSnapshot } from './blockStats.js';
+export { type BlockStatsSnapshot, type CounterSink, type OpStatsSnapshot } from './blockStats.js';

@@ -30,7 +30,7 @@ function banjoDevice(device: MemoryDevice): blockBanjo.BlockImplBanjo<MemoryDevi
 describe('Banjo: BlockImpl table below, Block table above', () => {
   it('splits and moves the data; completions run before queue returns', () => {
     const device = new MemoryDevice(BS, 128, 8 * BS);
-    const port = banjoImplPort(banjoDevice(device));
+    const port = banjoImplPort(blockBanjo.BlockImpl.client(banjoDevice(device)));
     const core = new BlockCore(port, port.query());
     const client = blockBanjo.Block.client(blockCoreBanjo(core));
     expect(client.query().info.maxTransferSize).toBe(block.MAX_TRANSFER_UNBOUNDED);

@@ -4,6 +4,7 @@
  * counters) served as BlockImpl over Banjo (`ramdiskBanjo`) or the Driver
  * transport (`blockImplServer`).
  */
+export { RamdiskDriver, BLOCK_IMPL_BIND_PROTOCOL } from './driver.js';
 export {
   parseRamdiskConfig,
   parseFaults,
