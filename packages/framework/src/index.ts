@@ -203,6 +203,7 @@ export {
   type HostInfo,
   type HostState,
   type InstanceState,
+  type WorkloadTarget,
 } from './manager/driverManager.js';
 export {
   formatManagerEvent,
@@ -210,3 +211,11 @@ export {
   type ManagerListener,
 } from './manager/managerEvents.js';
 export { driverUrl } from './manager/placement.js';
+export {
+  formatDispatcherDump,
+  formatDriverList,
+  formatHostList,
+  formatWorkloadReports,
+  resultsDigest,
+  type BoardReports,
+} from './manager/inspect.js';
