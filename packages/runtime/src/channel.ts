@@ -267,7 +267,7 @@ export class Channel extends Handle {
     d.registerWait(r);
     end.waitDispatcher = d;
     end.waitHandler = handler;
-    end.waitForceAsync = opts !== undefined && opts.forceAsyncCancel === true;
+    end.waitForceAsync = opts?.forceAsyncCancel === true;
     end.waitRequest = r;
     end.waitPendingHandOver = true;
     if (!end.queue.isEmpty) {

@@ -81,6 +81,19 @@ describe('the common-message payload check', () => {
   });
 });
 
+describe('waitAsync options', () => {
+  it('null options read as none, as before', () => {
+    const d = dispatcher(driver('a'), 'd');
+    const [a, b] = Channel.create();
+    const seen: Status[] = [];
+    b.waitAsync(d, (status) => seen.push(status), null as unknown as undefined);
+    b.cancelWait(); // synchronous: not a forceAsyncCancel wait
+    a.write(null);
+    env.runUntilIdle();
+    expect(seen).toEqual([]);
+  });
+});
+
 describe("a channel end's own wait record", () => {
   it('re-arming from the handler takes nothing from the request pool', () => {
     const server = dispatcher(driver('s'), 'server');
