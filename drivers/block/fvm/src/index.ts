@@ -24,3 +24,35 @@ export type {
   FvmWrite,
   SliceAllocation,
 } from './format/types.js';
+
+// The driver: one child node per volume, Block + Partition + Volume, in both variants.
+export { FvmDriver } from './driver.js';
+export {
+  FVM_PARTITION_TYPE,
+  PARTITION_BIND_PROTOCOL,
+  VOLUME_BIND_PROTOCOL,
+  VolumeProperty,
+  guidText,
+  volumeNodeName,
+  volumeProperties,
+} from './volumeNode.js';
+export { VolumeDevice } from './volumeDevice.js';
+export { VolumeControl } from './volumeControl.js';
+export { checkExtend, checkShrink } from './volumeChecks.js';
+export { volumeServer, volumeBanjoOps } from './volumeServer.js';
+export { ChangeGate } from './changeGate.js';
+export { parentBytes, type ParentBytes } from './parentBytes.js';
+export { blockServer, blockBanjoOps, type BlockDevice } from './blockServer.js';
+export { partitionServer, partitionBanjoOps, type PartitionIdentity } from './partitionServer.js';
+export {
+  banjoParent,
+  connectParentBlock,
+  fidlParent,
+  isOffered,
+  offeredInstance,
+  queueAsync,
+  type OfferedInstance,
+  type OpCompletion,
+  type ParentBlock,
+} from './parentBlock.js';
+export { readBlocks, writeBlocks } from './parentIo.js';

@@ -4,6 +4,10 @@
  * FIDL server (Driver transport in this host, Channel transport to other
  * hosts) and the Banjo function table only adapt the calling convention, so
  * the logic is written once.
+ *
+ * gpt, fvm and zxcrypt each hold an identical copy of this file (driver
+ * packages do not depend on one another); zxcrypt's driverStack test checks
+ * that the copies agree.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import type { Arena } from '@fdf/runtime';

@@ -11,6 +11,10 @@
  * parent a duplicate, so the driver's own handle (a shadow VMO, or the VMO of
  * an op split in several parts) stays usable, and `returnVmo` closes what
  * came back.
+ *
+ * gpt, fvm and zxcrypt each hold an identical copy of this file (driver
+ * packages do not depend on one another); zxcrypt's driverStack test checks
+ * that the copies agree.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import { serviceName, type DriverBase, type ServiceTransport } from '@fdf/framework';

@@ -202,6 +202,14 @@ export class TestStack {
     return proto.client(outgoing.banjo(offer) as { ops: Ops; ctx: unknown });
   }
 
+  /** Lets queued work and promise continuations run until nothing is left (a few event-loop turns). */
+  async settle(turns = 20): Promise<void> {
+    for (let i = 0; i < turns; i++) {
+      env.runUntilIdle();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
   async stop(): Promise<void> {
     for (const host of [...this.#hosts.values()].reverse()) await host.stopAll();
     env.reset();

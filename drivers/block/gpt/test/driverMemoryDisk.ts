@@ -168,3 +168,11 @@ export function run(
     });
   });
 }
+
+/** Byte equality that stays fast on large buffers (deep equality walks element by element). */
+export function sameBytes(actual: Uint8Array, expected: Uint8Array): string {
+  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
+  if (Buffer.compare(actual, expected) === 0) return 'equal';
+  const at = actual.findIndex((b, i) => b !== expected[i]);
+  return `first difference at byte ${at}`;
+}
