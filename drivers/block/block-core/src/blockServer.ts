@@ -4,6 +4,7 @@
  * are; the reply goes up in that same arena.
  */
 import type { block } from '@fdf/bindings';
+import { Status } from '@fdf/zx';
 import type { BlockCore } from './blockCore.js';
 
 /** Bind it with `bindDriverServer(block.Block, channel, blockServer(core), { dispatcher })`. */
@@ -16,8 +17,10 @@ export function blockServer(core: BlockCore): block.BlockServer {
       core.queue(
         request.op,
         (status, op) => {
-          // A client that went away meanwhile gets no reply; the op still completed below.
           if (completer.pending) completer.reply({ status, op });
+          // The client went away meanwhile (the op still completed below). On a closed binding
+          // this sends nothing; it only hands back the request's arena, as a reply would have.
+          else completer.closeWithEpitaph(Status.ERR_PEER_CLOSED);
         },
         arena,
       );

@@ -1,6 +1,6 @@
 import { block } from '@fdf/bindings';
 import { bindDriverServer, createDriverClient } from '@fdf/fidl';
-import { Arena, Channel, env, type Dispatcher } from '@fdf/runtime';
+import { Arena, Channel, arenaPoolStats, env, type Dispatcher } from '@fdf/runtime';
 import { Status, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockImplServer } from './blockImplServer.js';
@@ -129,14 +129,20 @@ describe('blockImplServer: BlockImpl over the Driver transport', () => {
       { blockSize: 512, blockCount: 16, timing: { latencyMs: 3 } },
       t.dispatcher,
     );
-    const reply = client.queue({ op: flushOp() });
+    const arena = Arena.create('op');
+    arena.allocate(64); // the arena now holds a slab
+    const reply = client.queue({ op: flushOp() }, arena);
     reply.catch(() => undefined);
+    arena.release();
     await settle();
     client.close();
     await settle();
+    const freeBefore = arenaPoolStats().freeSlabs;
     t.advance(3);
     await settle();
     await expect(reply).rejects.toMatchObject({ status: Status.ERR_CANCELED });
     expect(device.counters().ops.flush).toBe(1);
+    // Nobody to reply to, but the request's arena went back to the pool all the same.
+    expect(arenaPoolStats().freeSlabs).toBe(freeBefore + 1);
   });
 });

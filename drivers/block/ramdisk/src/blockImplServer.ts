@@ -4,6 +4,7 @@
  * by nobody, in the reply; the arena lives until that reply.
  */
 import type { block } from '@fdf/bindings';
+import { Status } from '@fdf/zx';
 import type { RamdiskDevice } from './ramdiskDevice.js';
 
 /** Bind it with `bindDriverServer(block.BlockImpl, channel, blockImplServer(device), { dispatcher })`. */
@@ -14,8 +15,10 @@ export function blockImplServer(device: RamdiskDevice): block.BlockImplServer {
     },
     queue(request, completer) {
       device.queue(request.op, (status, op) => {
-        // A client that went away meanwhile gets no reply; the op still ran.
         if (completer.pending) completer.reply({ status, op });
+        // The client went away meanwhile (the op still ran). On a closed binding this sends
+        // nothing; it only hands back the request's arena, which a reply would have released.
+        else completer.closeWithEpitaph(Status.ERR_PEER_CLOSED);
       });
     },
   };
