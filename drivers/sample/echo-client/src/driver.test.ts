@@ -102,6 +102,17 @@ describe('echo-client', () => {
     expect(results[2]).toEqual(results[0]);
   });
 
+  it('keeps its results when requests overlap (depth)', async () => {
+    harness = await startDriverForTest({
+      driver: PACKAGE,
+      incoming: fakeParent().fidl,
+      transport: 'channel',
+    });
+    const one = await harness.runWorkload('echo', { count: 40, depth: 1 });
+    const many = await harness.runWorkload('echo', { count: 40, depth: 8 });
+    expect(many.checksum).toBe(one.checksum);
+  });
+
   it('reports a wrong echo as ERR_IO naming the request and the byte', async () => {
     harness = await startDriverForTest({
       driver: PACKAGE,

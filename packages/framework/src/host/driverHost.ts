@@ -175,7 +175,9 @@ export class DriverHost {
     }));
   }
 
+  /** Heap figures of this host's isolate, after a full GC when the host may run one (--expose-gc). */
   stats(): HostStats {
+    (globalThis as { gc?: () => void }).gc?.();
     const heap = getHeapStatistics();
     return {
       host: this.name,
