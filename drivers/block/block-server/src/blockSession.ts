@@ -98,6 +98,8 @@ export class BlockSession implements DeviceOpSink {
   #drainPosted = false;
   #readWaitArmed = false;
   #writeWaitArmed = false;
+  /** Reading stopped at the in-flight budget: a completion must restart it. */
+  #atBudget = false;
   #inFlight = 0;
   readonly #stats = {
     requests: 0,
@@ -215,8 +217,10 @@ export class BlockSession implements DeviceOpSink {
     try {
       if (!this.#flushResponses()) return;
       const budget = this.#cfg.maxInFlight - this.#inFlight;
-      // At the budget: the next completion schedules the pump again.
-      if (budget <= 0) return;
+      if (budget <= 0) {
+        this.#atBudget = true;
+        return;
+      }
       const n = this.#readBatch(Math.min(this.#fifo.depth, budget));
       if (n === 0) return;
       this.#stats.batches++;
@@ -262,7 +266,11 @@ export class BlockSession implements DeviceOpSink {
     this.#spareCompleted = done;
     if (this.#state === 'open') {
       try {
-        if (this.#flushResponses()) this.#schedulePump();
+        // A full FIFO arms its own wake-up; an armed read wait needs no pump.
+        if (this.#flushResponses() && this.#atBudget) {
+          this.#atBudget = false;
+          this.#schedulePump();
+        }
       } catch (err) {
         this.#fail(err, 'writing responses');
       }
