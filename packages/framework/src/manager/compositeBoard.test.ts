@@ -64,7 +64,7 @@ describe('a composite driver on a board', () => {
     ]);
   });
 
-  it('stops the composite driver when a parent's host crashes, and binds it again after the restart', async () => {
+  it('stops the composite driver when the host of a parent crashes, and binds it again after the restart', async () => {
     const events: string[] = [];
     const unsubscribe = manager.subscribe((e) => {
       if (e.type === 'driver-stopped') events.push(`${e.driver} ${e.node}`);
@@ -73,7 +73,9 @@ describe('a composite driver on a board', () => {
     unsubscribe();
     expect(events).toEqual(['pair-client root/sys/platform/echo-0/echo/filtered/echo-pair']);
     // The filter came back, and with it the composite.
-    expect(manager.tree.get('root/sys/platform/echo-0/echo/filtered/echo-pair').driver?.name).toBe('pair-client');
+    expect(manager.tree.get('root/sys/platform/echo-0/echo/filtered/echo-pair').driver?.name).toBe(
+      'pair-client',
+    );
     expect((await manager.runWorkload('pair'))[0]?.summary).toBe('hi|hi via filtered+direct');
   });
 });
