@@ -6,15 +6,41 @@ import type { Dispatcher } from './dispatcher.js';
  * every callback it makes; `registerDriverEntry` pushes a frame with no
  * dispatcher. Inlining decisions read it (unknown thread, reentrancy).
  *
- * Two parallel arrays that only grow: pushing a frame allocates nothing.
+ * Parallel arrays that only grow: pushing a frame allocates nothing. Each
+ * driver has a count of its frames on the stack, so the reentrancy check of
+ * every hand-over is O(1) however deep the stack of inlined drivers grows.
  */
 const drivers: (object | undefined)[] = [];
 const dispatchers: (Dispatcher | null)[] = [];
+const counts: (DriverFrames | undefined)[] = [];
 let depth = 0;
 
-export function pushFrame(driver: object, dispatcher: Dispatcher | null): void {
+/** How many frames of one driver are on the stack. */
+export class DriverFrames {
+  count = 0;
+}
+
+const framesByDriver = new WeakMap<object, DriverFrames>();
+
+/** The frame count of `driver`; a dispatcher keeps its owner's, so its frames skip the lookup. */
+export function driverFrames(driver: object): DriverFrames {
+  let frames = framesByDriver.get(driver);
+  if (frames === undefined) {
+    frames = new DriverFrames();
+    framesByDriver.set(driver, frames);
+  }
+  return frames;
+}
+
+export function pushFrame(
+  driver: object,
+  dispatcher: Dispatcher | null,
+  frames: DriverFrames = driverFrames(driver),
+): void {
   drivers[depth] = driver;
   dispatchers[depth] = dispatcher;
+  counts[depth] = frames;
+  frames.count++;
   depth++;
 }
 
@@ -22,9 +48,11 @@ export function popFrame(): void {
   // After an env.reset() inside a callback the frames are already gone.
   if (depth === 0) return;
   depth--;
+  (counts[depth] as DriverFrames).count--;
   // Drop the references so a popped frame does not keep a driver alive.
   drivers[depth] = undefined;
   dispatchers[depth] = null;
+  counts[depth] = undefined;
 }
 
 export function stackDepth(): number {
@@ -45,8 +73,8 @@ export function topIsDriverEntry(): boolean {
 }
 
 export function isDriverOnStack(driver: object): boolean {
-  for (let i = depth - 1; i >= 0; i--) if (drivers[i] === driver) return true;
-  return false;
+  const frames = framesByDriver.get(driver);
+  return frames !== undefined && frames.count > 0;
 }
 
 export function isDispatcherOnStack(dispatcher: Dispatcher): boolean {

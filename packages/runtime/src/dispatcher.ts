@@ -9,7 +9,8 @@ import {
 import {
   currentDispatcher,
   currentDriver,
-  isDriverOnStack,
+  type DriverFrames,
+  driverFrames,
   popFrame,
   pushFrame,
   stackDepth,
@@ -73,6 +74,8 @@ export class Dispatcher implements LoopClient {
   readonly synchronized: boolean;
   /** @internal The driver that owns this dispatcher. */
   readonly owner: object;
+  /** The owner's count of frames on the call stack (rule 5, reentrancy, in O(1)). */
+  readonly #ownerFrames: DriverFrames;
   #allowSyncCalls: boolean;
   #state: DispatcherState = 'running';
   readonly #onShutdown: ((d: Dispatcher) => void) | null;
@@ -100,6 +103,7 @@ export class Dispatcher implements LoopClient {
   private constructor(owner: object, opts: DispatcherOptions) {
     this.name = opts.name;
     this.owner = owner;
+    this.#ownerFrames = driverFrames(owner);
     this.synchronized = opts.synchronized ?? true;
     this.#allowSyncCalls = opts.allowSyncCalls ?? false;
     this.#onShutdown = opts.onShutdown ?? null;
@@ -275,7 +279,7 @@ export class Dispatcher implements LoopClient {
 
   #completeShutdown(): void {
     this.#completingShutdown = true;
-    pushFrame(this.owner, this);
+    pushFrame(this.owner, this, this.#ownerFrames);
     let done = false;
     try {
       // One at a time: a CANCELED callback may cancel or re-arm others.
@@ -343,7 +347,7 @@ export class Dispatcher implements LoopClient {
       if (kind === RequestKind.task) return TASK;
     }
     if (stackDepth() === 0) return UNKNOWN_THREAD;
-    if (isDriverOnStack(this.owner)) return REENTRANT;
+    if (this.#ownerFrames.count > 0) return REENTRANT;
     return INLINE;
   }
 
@@ -373,7 +377,7 @@ export class Dispatcher implements LoopClient {
     const status = r.reason;
     releaseRequest(r);
     this.#running++;
-    pushFrame(this.owner, this);
+    pushFrame(this.owner, this, this.#ownerFrames);
     try {
       target?.invoke(status);
     } finally {

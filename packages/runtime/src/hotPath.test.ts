@@ -9,7 +9,15 @@ import { pooledRequestCount } from './callbackRequest.js';
 import { Channel } from './channel.js';
 import { Dispatcher, isDispatcher } from './dispatcher.js';
 import { env } from './env.js';
-import { dispatcher, driver, expectStatus, onDispatcher } from './__tests__/fixtures.js';
+import { isDriverOnStack, stackDepth } from './callStack.js';
+import {
+  dispatcher,
+  driver,
+  expectStatus,
+  inDriver,
+  notInlined,
+  onDispatcher,
+} from './__tests__/fixtures.js';
 
 beforeEach(() => {
   env.reset();
@@ -157,5 +165,55 @@ describe("a channel end's own wait record", () => {
     env.runUntilIdle();
     expect(seen).toEqual([Status.OK]);
     expect(b.hasPendingWait()).toBe(false);
+  });
+});
+
+describe('reentrancy by per-driver frame counts', () => {
+  it('a driver deep in a chain of inlined drivers is still on the stack', () => {
+    const drivers = ['d0', 'd1', 'd2', 'd3', 'd4'].map(driver);
+    const ds = drivers.map((o, i) => dispatcher(o, `d${i}`));
+    const first = dispatcher(drivers[0] as object, 'd0-second');
+    const chans = ds.map(() => Channel.create());
+    const log: string[] = [];
+    // d1 -> d2 -> d3 -> d4 inline; d4 writes back to driver d0, which is at the bottom.
+    for (let i = 1; i < ds.length; i++) {
+      const [, inEnd] = chans[i - 1] as [Channel, Channel];
+      const out =
+        i + 1 < ds.length
+          ? (chans[i] as [Channel, Channel])[0]
+          : (chans[4] as [Channel, Channel])[0];
+      inEnd.waitAsync(ds[i] as Dispatcher, () => {
+        inEnd.read();
+        log.push(`d${i} depth ${stackDepth()}`);
+        out.write(null);
+      });
+    }
+    const [, backEnd] = chans[4] as [Channel, Channel];
+    backEnd.waitAsync(first, () => {
+      backEnd.read();
+      log.push(`d0 depth ${stackDepth()}`);
+    });
+    onDispatcher(ds[0] as Dispatcher, () => (chans[0] as [Channel, Channel])[0].write(null));
+    expect(log).toEqual(['d1 depth 2', 'd2 depth 3', 'd3 depth 4', 'd4 depth 5', 'd0 depth 1']);
+    expect(notInlined(first)).toEqual({ reentrant: 1 });
+    for (const o of drivers) expect(isDriverOnStack(o)).toBe(false);
+  });
+
+  it('counts survive nesting of one driver and env.reset inside a callback', () => {
+    const a = driver('a');
+    const a1 = dispatcher(a, 'a1');
+    inDriver(a, () => {
+      inDriver(a, () => expect(isDriverOnStack(a)).toBe(true));
+      expect(isDriverOnStack(a)).toBe(true);
+    });
+    expect(isDriverOnStack(a)).toBe(false);
+    a1.post(() => {
+      expect(isDriverOnStack(a)).toBe(true);
+      env.reset(); // forgets every frame, this one included
+      expect(isDriverOnStack(a)).toBe(false);
+    });
+    env.runUntilIdle();
+    expect(isDriverOnStack(a)).toBe(false);
+    expect(stackDepth()).toBe(0);
   });
 });
