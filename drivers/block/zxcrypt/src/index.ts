@@ -16,3 +16,24 @@ export {
 } from './format/volume.js';
 export type { ZxcryptSuperblockInfo } from './format/superblock.js';
 export { encryptBlocks, decryptBlocks, prepareDataKey } from './format/xts.js';
+
+// The driver: unseals a volume and offers its decrypted blocks, in both variants.
+export { ZxcryptDriver, SHADOW_BYTES } from './driver.js';
+export { CryptDevice } from './cryptDevice.js';
+export { ShadowPool } from './shadowPool.js';
+export { keyFromNode, ZxcryptProperty, type ZxcryptKey } from './rootKey.js';
+export { parentSliceSize } from './parentVolume.js';
+export { UNSEALED_BIND_PROTOCOL, UNSEALED_NODE, unsealedProperties } from './unsealedNode.js';
+export { blockServer, blockBanjoOps, type BlockDevice } from './blockServer.js';
+export {
+  banjoParent,
+  connectParentBlock,
+  fidlParent,
+  isOffered,
+  offeredInstance,
+  queueAsync,
+  type OfferedInstance,
+  type OpCompletion,
+  type ParentBlock,
+} from './parentBlock.js';
+export { readBlocks, writeBlocks } from './parentIo.js';

@@ -1,0 +1,159 @@
+/**
+ * The block device below a forwarding driver, whichever transport reaches
+ * it: the Banjo function table (direct calls, a completion may run before
+ * `queue` returns), or a fdf.block/Block client (Driver transport in this
+ * host, Channel transport across hosts). The op-forwarding logic is written
+ * once against this interface and runs unchanged over all three.
+ *
+ * Handles: in this host an op's VMO travels by reference, so lending it to
+ * the parent costs nothing. Across hosts a VMO handle moves with the message
+ * and comes back as a new handle in the reply; `lendVmo` then hands the
+ * parent a duplicate, so the driver's own handle (a shadow VMO, or the VMO of
+ * an op split in several parts) stays usable, and `returnVmo` closes what
+ * came back.
+ *
+ * gpt, fvm and zxcrypt each hold an identical copy of this file (driver
+ * packages do not depend on one another); zxcrypt's driverStack test checks
+ * that the copies agree.
+ */
+import { block, blockBanjo } from '@fdf/bindings';
+import { serviceName, type DriverBase, type ServiceTransport } from '@fdf/framework';
+import type { Arena } from '@fdf/runtime';
+import { Status, StatusError, statusName, type Handle, type Vmo } from '@fdf/zx';
+
+/** How an op comes back: its status and the op as the parent returned it. */
+export type OpCompletion = (status: Status, op: block.BlockOp) => void;
+
+export interface ParentBlock {
+  readonly transport: ServiceTransport;
+  query(): Promise<block.BlockQueryResult>;
+  /** Starts `op` on the parent; `done` runs exactly once, possibly before `queue` returns. */
+  queue(op: block.BlockOp, arena: Arena | undefined, done: OpCompletion): void;
+  /** The handle to put in an op for the parent (the VMO itself, or a duplicate across hosts). */
+  lendVmo(vmo: Vmo): Vmo;
+  /** Gives back a handle an op returned with; closes it when it was a duplicate or a moved handle. */
+  returnVmo(returned: Handle, own: Vmo): void;
+}
+
+function statusOf(err: unknown): Status {
+  return StatusError.is(err) ? err.status : Status.ERR_INTERNAL;
+}
+
+function lendFor(transport: ServiceTransport): Pick<ParentBlock, 'lendVmo' | 'returnVmo'> {
+  if (transport !== 'channel') {
+    return { lendVmo: (vmo) => vmo, returnVmo: () => undefined };
+  }
+  return {
+    lendVmo: (vmo) => vmo.duplicate(),
+    returnVmo: (returned, own) => {
+      if (returned !== own && !returned.closed) returned.close();
+    },
+  };
+}
+
+/** A parent reached through a fdf.block/Block client (Driver or Channel transport). */
+export function fidlParent(client: block.BlockClient, transport: ServiceTransport): ParentBlock {
+  return {
+    transport,
+    query: () => client.query(),
+    queue: (op, arena, done) => {
+      // A transport failure (the parent went away) still completes the op, with its status.
+      client.queue({ op }, arena).then(
+        (reply) => done(reply.status, reply.op),
+        (err: unknown) => done(statusOf(err), op),
+      );
+    },
+    ...lendFor(transport),
+  };
+}
+
+/** A parent reached through its Banjo function table. */
+export function banjoParent(client: blockBanjo.BlockBanjoClient): ParentBlock {
+  return {
+    transport: 'banjo',
+    query: () => Promise.resolve(client.query()),
+    queue: (op, _arena, done) => {
+      let completed = false;
+      try {
+        client.queue({ op }, (reply) => {
+          completed = true;
+          done(reply.status, reply.op);
+        });
+      } catch (err) {
+        // A parent that throws instead of completing: complete here, unless it already did.
+        if (!completed) done(statusOf(err), op);
+        else throw err;
+      }
+    },
+    ...lendFor('banjo'),
+  };
+}
+
+/** Where a protocol is offered to this driver: the one instance and the parent role offering it. */
+export interface OfferedInstance {
+  readonly instance: string;
+  readonly parent: string;
+}
+
+/**
+ * The instance of `protocolName` the node offers. A parent with several
+ * children serves each from its own instance (gpt's `part-001`, fvm's
+ * `data-p-1`), so the driver above looks up which one its node carries
+ * instead of assuming `default`.
+ */
+export function offeredInstance(driver: DriverBase, protocolName: string): OfferedInstance {
+  const prefix = `${serviceName(protocolName)}/`;
+  const routes = driver.incoming.routes.filter((r) => r.offer.startsWith(prefix));
+  const route = routes[0];
+  if (route === undefined || routes.length > 1) {
+    const offered = driver.incoming.routes.map((r) => r.offer).join(', ') || 'nothing';
+    throw new StatusError(
+      route === undefined ? Status.ERR_NOT_FOUND : Status.ERR_INVALID_ARGS,
+      `${driver.name} on ${driver.node.path} needs exactly one '${prefix}<instance>' offer from its parent and got ${routes.length} (the node offers: ${offered}); bind it to a node whose parent offers one block device`,
+    );
+  }
+  return { instance: route.offer.slice(prefix.length), parent: route.parent };
+}
+
+/** True when some parent offers `protocolName` (any instance). */
+export function isOffered(driver: DriverBase, protocolName: string): boolean {
+  const prefix = `${serviceName(protocolName)}/`;
+  return driver.incoming.routes.some((r) => r.offer.startsWith(prefix));
+}
+
+/** The transport of the connection made last (right after `connect`). */
+function lastTransport(driver: DriverBase): ServiceTransport {
+  const connections = driver.incoming.connections;
+  return connections[connections.length - 1]?.transport ?? 'driver';
+}
+
+/** Connects to the block device under this driver, in the driver's variant. */
+export function connectParentBlock(driver: DriverBase): ParentBlock {
+  if (driver.variant === 'banjo') {
+    const where = offeredInstance(driver, blockBanjo.Block.name);
+    return banjoParent(driver.incoming.connectBanjo(blockBanjo.Block, where));
+  }
+  const where = offeredInstance(driver, block.Block.name);
+  const client = driver.incoming.connect(block.Block, where);
+  return fidlParent(client, lastTransport(driver));
+}
+
+/** Runs `op` on the parent and resolves with the op it returned; rejects with its status. */
+export function queueAsync(
+  parent: ParentBlock,
+  op: block.BlockOp,
+  what: string,
+): Promise<block.BlockOp> {
+  return new Promise((resolve, reject) => {
+    parent.queue(op, undefined, (status, returned) => {
+      if (status === Status.OK) resolve(returned);
+      else
+        reject(
+          new StatusError(
+            status,
+            `${what}: the device below answered ${statusName(status)}; check that device's log and counters`,
+          ),
+        );
+    });
+  });
+}
