@@ -56,6 +56,24 @@ const INLINE = -1;
  */
 const OK: Status = Status.OK;
 
+/**
+ * False after env.setInlining(false): every hand-over the rules would run in
+ * the sender's frame is queued instead, so benchmarks can measure the RFC's
+ * "every call through the shared loop". Counted as unknownThread, the reason
+ * the runtime gives when it cannot run a sender's request inline.
+ */
+let inlining = true;
+
+/** @internal env.setInlining */
+export function setInlining(enabled: boolean): void {
+  inlining = enabled;
+}
+
+/** @internal env.inliningEnabled */
+export function inliningEnabled(): boolean {
+  return inlining;
+}
+
 /** Something a token registration or similar leaves with a dispatcher until it resolves. */
 export interface PendingRegistration {
   /** The CANCELED callback at the end of a shutdown. */
@@ -346,7 +364,7 @@ export class Dispatcher implements LoopClient {
       if (this.#running !== 0 || !this.#queue.isEmpty) return PARALLEL_DISPATCH;
       if (kind === RequestKind.task) return TASK;
     }
-    if (stackDepth() === 0) return UNKNOWN_THREAD;
+    if (stackDepth() === 0 || !inlining) return UNKNOWN_THREAD;
     if (this.#ownerFrames.count > 0) return REENTRANT;
     return INLINE;
   }

@@ -4,7 +4,7 @@ import { Channel } from './channel.js';
 import { FakeClock, realClock } from './clock.js';
 import { Dispatcher } from './dispatcher.js';
 import { env } from './env.js';
-import { dispatcher, driver, expectStatus } from './__tests__/fixtures.js';
+import { dispatcher, driver, expectStatus, notInlined } from './__tests__/fixtures.js';
 
 beforeEach(() => {
   env.reset();
@@ -110,5 +110,52 @@ describe('env: clock', () => {
     d.postDelayed(() => {}, 60_000);
     clock.advance(120_000);
     expect(env.hasQueuedTasks(d)).toBe(false);
+  });
+});
+
+describe('env: setInlining', () => {
+  /** A write from a task of `sender` to an idle driver whose read wait logs its run. */
+  function writeFromTask(): { log: string[]; target: Dispatcher } {
+    const target = dispatcher(driver('target'), 'target');
+    const sender = dispatcher(driver('sender'), 'sender');
+    const [client, server] = Channel.create();
+    const log: string[] = [];
+    server.waitAsync(target, (status) => {
+      if (status === Status.OK) server.read();
+      log.push('handled');
+    });
+    sender.post(() => {
+      client.write(null);
+      log.push('wrote');
+    });
+    env.runUntilIdle();
+    return { log, target };
+  }
+
+  it('on by default: the write runs the idle receiver in the writer frame', () => {
+    expect(env.inliningEnabled()).toBe(true);
+    const { log, target } = writeFromTask();
+    expect(log).toEqual(['handled', 'wrote']);
+    expect(target.stats().inlined).toBe(1);
+  });
+
+  it('off: the same write is queued and counted as unknownThread', () => {
+    env.setInlining(false);
+    expect(env.inliningEnabled()).toBe(false);
+    const { log, target } = writeFromTask();
+    expect(log).toEqual(['wrote', 'handled']);
+    expect(target.stats().inlined).toBe(0);
+    expect(notInlined(target)).toEqual({ unknownThread: 1 });
+  });
+
+  it('reset turns inlining back on; only booleans are accepted', () => {
+    env.setInlining(false);
+    env.reset();
+    expect(env.inliningEnabled()).toBe(true);
+    expectStatus(
+      () => env.setInlining('no' as unknown as boolean),
+      Status.ERR_INVALID_ARGS,
+      /true or false/,
+    );
   });
 });

@@ -8,7 +8,7 @@ import {
   topIsDriverEntry,
 } from './callStack.js';
 import type { Clock } from './clock.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, inliningEnabled, setInlining } from './dispatcher.js';
 import { resetDriverRegistry, shutdownDispatchersAsync } from './driverRegistry.js';
 import {
   type BlockingSource,
@@ -29,9 +29,11 @@ import type { DispatcherOptions } from './types.js';
 export const env = {
   /**
    * Forgets every dispatcher, driver, queued request and timer (tests call it
-   * between cases). Forgotten dispatchers read as destroyed. The clock stays.
+   * between cases). Forgotten dispatchers read as destroyed. Inlining is
+   * turned back on. The clock stays.
    */
   reset(): void {
+    setInlining(true);
     for (const d of resetDriverRegistry()) d.forget();
     resetRunLoop();
     resetCallStack();
@@ -77,6 +79,23 @@ export const env = {
   /** True when tasks (not waits) are queued on `d`, ready or waiting for their CANCELED call. */
   hasQueuedTasks(d: Dispatcher): boolean {
     return d.hasQueuedTasks();
+  },
+
+  /**
+   * false: every hand-over that would run in the sender's frame is queued on
+   * the run loop instead (counted as unknownThread in the dump). For
+   * benchmarks of queued hand-overs; true (the default) restores the rules.
+   */
+  setInlining(enabled: boolean): void {
+    if (typeof enabled !== 'boolean') {
+      throw new StatusError(Status.ERR_INVALID_ARGS, 'env.setInlining takes true or false');
+    }
+    setInlining(enabled);
+  },
+
+  /** False while env.setInlining(false) is in force. */
+  inliningEnabled(): boolean {
+    return inliningEnabled();
   },
 
   /** Runs every ready queue now, including work queued meanwhile; returns when all are idle. */
