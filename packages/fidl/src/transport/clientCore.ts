@@ -5,18 +5,33 @@
  * client ends. The transports only say how a request is sent and how a
  * message arrives.
  */
-import { Arena } from '@fdf/runtime';
+import type { Arena } from '@fdf/runtime';
 import { Status, StatusError, statusName } from '@fdf/zx';
 import { EventSource } from './events.js';
 import type { MethodInfo } from './methodInfo.js';
-import { PendingCalls, type PendingCall } from './pendingCalls.js';
+import { isArena } from './isArena.js';
+import { PendingCall, PendingCalls } from './pendingCalls.js';
 import type { AnyProtocol } from './protocol.js';
 import { callResult } from './results.js';
 import { newStats, type TransportStats } from './types.js';
 
-export abstract class ClientCore {
+/** The two settle functions of the promise being built (see `twoWay`). */
+let newResolve: ((value: unknown) => void) | null = null;
+let newReject: ((err: unknown) => void) | null = null;
+
+/** A promise executor that creates no closure: `twoWay` picks the functions up right after. */
+function captureSettlers(resolve: (value: unknown) => void, reject: (err: unknown) => void): void {
+  newResolve = resolve;
+  newReject = reject;
+}
+
+/**
+ * `P` is what a transport derives from a method once (the Driver transport's
+ * compiled method); every call of the method hands it back to `send`.
+ */
+export abstract class ClientCore<P = MethodInfo> {
   readonly stats: TransportStats = newStats();
-  readonly pending = new PendingCalls();
+  readonly pending = new PendingCalls<P>();
   readonly events = new Map<bigint, { method: MethodInfo; source: EventSource<unknown> }>();
   readonly api: Record<string, unknown>;
   readonly closed: Promise<Status>;
@@ -34,9 +49,12 @@ export abstract class ClientCore {
     this.api = this.#buildApi();
   }
 
+  /** What `send` gets for `m` on every call; derived once, when the client is built. */
+  protected abstract planOf(m: MethodInfo): P;
   /** Writes one request; throws (nothing sent) when it cannot. */
   protected abstract send(
     m: MethodInfo,
+    plan: P,
     request: unknown,
     arena: Arena | undefined,
     txid: number,
@@ -59,32 +77,51 @@ export abstract class ClientCore {
     };
     for (const m of this.proto.methods) {
       if (m.kind === 'event') continue;
-      const at = m.request === null ? 0 : 1;
-      api[m.name] =
-        m.kind === 'one-way'
-          ? (...args: unknown[]) => this.oneWay(m, at === 0 ? null : args[0], arenaArg(args[at]))
-          : (...args: unknown[]) => this.twoWay(m, at === 0 ? null : args[0], arenaArg(args[at]));
+      const plan = this.planOf(m);
+      // Fixed arities (request when the method has one, then the arena): no rest array per call.
+      if (m.kind === 'one-way') {
+        api[m.name] =
+          m.request === null
+            ? (arena?: unknown) => this.oneWay(m, plan, null, arenaArg(arena))
+            : (request?: unknown, arena?: unknown) =>
+                this.oneWay(m, plan, request, arenaArg(arena));
+      } else {
+        api[m.name] =
+          m.request === null
+            ? (arena?: unknown) => this.twoWay(m, plan, null, arenaArg(arena))
+            : (request?: unknown, arena?: unknown) =>
+                this.twoWay(m, plan, request, arenaArg(arena));
+      }
     }
     return api;
   }
 
-  oneWay(m: MethodInfo, request: unknown, arena: Arena | undefined): void {
+  oneWay(m: MethodInfo, plan: P, request: unknown, arena: Arena | undefined): void {
     if (this.closeStatus !== null) throw this.closedError(m.fidlName);
-    this.send(m, request, arena, 0);
+    this.send(m, plan, request, arena, 0);
   }
 
-  twoWay(m: MethodInfo, request: unknown, arena: Arena | undefined): Promise<unknown> {
+  twoWay(m: MethodInfo, plan: P, request: unknown, arena: Arena | undefined): Promise<unknown> {
     if (this.closeStatus !== null) return Promise.reject(this.closedError(m.fidlName));
-    return new Promise((resolve, reject) => {
-      // Registered before the write: a reply may be handled before `send` returns.
-      const txid = this.pending.add({ method: m, resolve, reject, callerArena: arena ?? null });
-      try {
-        this.send(m, request, arena, txid);
-      } catch (err) {
-        this.pending.take(txid);
-        reject(err);
-      }
-    });
+    const promise = new Promise(captureSettlers);
+    const call = new PendingCall(
+      m,
+      plan,
+      newResolve as (value: unknown) => void,
+      newReject as (err: unknown) => void,
+      arena ?? null,
+    );
+    newResolve = null;
+    newReject = null;
+    // Registered before the write: a reply may be handled before `send` returns.
+    const txid = this.pending.add(call);
+    try {
+      this.send(m, plan, request, arena, txid);
+    } catch (err) {
+      this.pending.take(txid);
+      call.reject(err);
+    }
+    return promise;
   }
 
   closedError(what: string): StatusError {
@@ -97,7 +134,7 @@ export abstract class ClientCore {
   }
 
   /** The pending call a reply answers; a reply nobody asked for is a protocol error (returns undefined). */
-  takeReply(txid: number, ordinal: bigint): PendingCall | undefined {
+  takeReply(txid: number, ordinal: bigint): PendingCall<P> | undefined {
     const call = this.pending.take(txid);
     if (call === undefined || call.method.ordinal !== ordinal) {
       if (call !== undefined)
@@ -114,7 +151,7 @@ export abstract class ClientCore {
   }
 
   /** Resolves `call` with what the caller sees (payload, Result, or a transport error). */
-  settle(call: PendingCall, payload: unknown): void {
+  settle(call: PendingCall<P>, payload: unknown): void {
     try {
       call.resolve(callResult(call.method, this.proto.name, payload));
     } catch (err) {
@@ -178,7 +215,7 @@ export abstract class ClientCore {
 
 function arenaArg(v: unknown): Arena | undefined {
   if (v === undefined || v === null) return undefined;
-  if (v instanceof Arena) return v;
+  if (isArena(v)) return v;
   throw new StatusError(
     Status.ERR_INVALID_ARGS,
     'the last argument of a client call must be an Arena (or omitted)',

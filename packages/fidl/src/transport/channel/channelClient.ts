@@ -50,8 +50,18 @@ class ChannelClient extends ClientCore {
     });
   }
 
+  protected planOf(m: MethodInfo): MethodInfo {
+    return m;
+  }
+
   /** The arena is not used: bytes are the message, and they are copied anyway. */
-  protected send(m: MethodInfo, request: unknown, _arena: Arena | undefined, txid: number): void {
+  protected send(
+    m: MethodInfo,
+    _plan: MethodInfo,
+    request: unknown,
+    _arena: Arena | undefined,
+    txid: number,
+  ): void {
     const { bytes, handles } = this.proto.codec.encodeMessage(
       { txid, ordinal: m.ordinal, flexible: !m.strict },
       m.request,

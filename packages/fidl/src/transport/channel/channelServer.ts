@@ -10,8 +10,13 @@ import { decodeHeader, EPITAPH_ORDINAL, type DecodedHeader } from '../../wire/in
 import type { MethodInfo } from '../methodInfo.js';
 import type { AnyProtocol, ProtocolDescriptor } from '../protocol.js';
 import { errorValue, responseValue } from '../results.js';
-import { runHandler, type Handlers } from '../serverHandlers.js';
-import { newStats, type ServerBinding, type TransportStats } from '../types.js';
+import { runHandler, type HandlerHost, type Handlers } from '../serverHandlers.js';
+import {
+  newStats,
+  type OneWayCompleter,
+  type ServerBinding,
+  type TransportStats,
+} from '../types.js';
 import { dispatcherOrNull, type ChannelBindingOptions } from './channelClient.js';
 import { unknownMethodReply } from './unknownMethodReply.js';
 import { ZxReader } from './zxReader.js';
@@ -26,10 +31,12 @@ export function bindChannelServer<C, S, E, SC>(
     .binding as ServerBinding<E>;
 }
 
-class ChannelServer {
+class ChannelServer implements HandlerHost<ChannelCompleter> {
   readonly stats: TransportStats = newStats();
   readonly binding: ServerBinding<Record<string, unknown>>;
   readonly reader: ZxReader;
+  /** What every one-way handler gets: the completer holds no per-request state. */
+  readonly oneWayCompleter: OneWayCompleter;
   unbindStatus: Status | null = null;
   #resolveUnbound!: (s: Status) => void;
 
@@ -39,6 +46,7 @@ class ChannelServer {
     readonly impl: Handlers,
     dispatcher: Dispatcher | null,
   ) {
+    this.oneWayCompleter = { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) };
     const unbound = new Promise<Status>((resolve) => (this.#resolveUnbound = resolve));
     const isBound = (): boolean => this.unbindStatus === null;
     const events: Record<string, (...args: unknown[]) => void> = {};
@@ -127,22 +135,18 @@ class ChannelServer {
     // A fresh arena per request, so a handler can pass it down exactly as it
     // would over the Driver transport.
     const arena = Arena.create(`${this.proto.name}.${m.fidlName}`);
-    const completer =
-      m.kind === 'two-way' ? new ChannelCompleter(this, m, header.txid, arena) : null;
-    runHandler(
-      this.impl,
-      m,
-      request,
-      completer ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) },
-      arena,
-      {
-        fail: (status) => this.closeWithEpitaph(status),
-        done: () => {
-          if (completer === null) arena.release();
-          else completer.releaseIfAbandoned();
-        },
-      },
-    );
+    if (m.kind === 'two-way') {
+      const completer = new ChannelCompleter(this, m, header.txid, arena);
+      runHandler(this, this.impl, m, request, completer, completer, arena);
+    } else {
+      runHandler(this, this.impl, m, request, null, this.oneWayCompleter, arena);
+    }
+  }
+
+  /** HandlerHost: the request's arena lives until the handler is done (one-way) or the reply. */
+  handlerDone(completer: ChannelCompleter | null, arena: Arena): void {
+    if (completer === null) arena.release();
+    else completer.releaseIfAbandoned();
   }
 
   #onUnknown(header: DecodedHeader): void {

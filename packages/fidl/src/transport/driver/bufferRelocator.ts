@@ -1,22 +1,62 @@
 /**
  * Finds the byte buffers (`vector<uint8>`, `array<uint8, N>`: Uint8Array
- * values) in a value of a FIDL type, and lets the caller keep or replace each
- * one. The Driver transport uses it to make sure every buffer of a message
- * lies in the message's arena (copying the others once, and counting), and to
- * copy reply buffers out of an arena the caller does not hold.
+ * values) in a value of a FIDL type, and keeps or replaces each one. The
+ * Driver transport uses it to make sure every buffer of a message lies in the
+ * message's arena (copying the others once, and counting), and to copy reply
+ * buffers out of an arena the caller does not hold.
  *
  * Per type, the walk is compiled once. Types that cannot hold a byte buffer
  * (BlockOp, most control structs) get no walker at all: for them the check
  * costs nothing per message. A value is never mutated: when a buffer is
- * replaced, only the objects on the path to it are cloned.
+ * replaced, only the objects on the path to it are cloned. What a walk needs
+ * (arenas, counters, direction) travels as arguments, so a message allocates
+ * nothing unless a buffer actually moves.
  */
+import type { Arena } from '@fdf/runtime';
 import type { IrRoot, IrStruct, IrTable, IrType, IrUnion } from '../../ir/types.js';
 import { lowerCamel } from '../../emit/names.js';
+import type { TransportStats } from '../types.js';
 
-/** Returns the buffer itself to keep it, or its replacement. */
-export type BufferMover = (buf: Uint8Array) => Uint8Array;
-/** Returns `value` itself when nothing moved, else a path-cloned copy. */
-export type Relocator = (value: unknown, move: BufferMover) => unknown;
+/**
+ * Returns `value` itself when nothing moved, else a path-cloned copy.
+ *
+ * `into` true (outgoing): every buffer must lie in `arena`; the others are
+ * copied into it. `into` false (incoming): buffers in `arena` (the message's)
+ * are copied to the heap unless they also lie in `keep` (the caller's own
+ * arena). Copies are counted in `stats`.
+ */
+export type Relocator = (
+  value: unknown,
+  arena: Arena,
+  keep: Arena | null,
+  stats: TransportStats,
+  into: boolean,
+) => unknown;
+
+/** One byte buffer: itself when it may stay, else its copy (counted). */
+function moveBuffer(
+  buf: Uint8Array,
+  arena: Arena,
+  keep: Arena | null,
+  stats: TransportStats,
+  into: boolean,
+): Uint8Array {
+  if (into) {
+    if (arena.contains(buf)) return buf;
+    const copy = arena.allocate(buf.length);
+    copy.set(buf);
+    stats.bytesCopied += buf.length;
+    stats.copies++;
+    return copy;
+  }
+  if (!arena.contains(buf) || (keep !== null && keep.contains(buf))) return buf;
+  stats.bytesCopied += buf.length;
+  stats.copies++;
+  return buf.slice();
+}
+
+const byteBuffer: Relocator = (v, arena, keep, stats, into) =>
+  v instanceof Uint8Array ? moveBuffer(v, arena, keep, stats, into) : v;
 
 interface Decls {
   structs: Map<string, IrStruct>;
@@ -68,7 +108,7 @@ class Compiler {
     switch (t.kind) {
       case 'vector':
       case 'array':
-        if (isByteBuffer(t)) return (v, move) => (v instanceof Uint8Array ? move(v) : v);
+        if (isByteBuffer(t)) return byteBuffer;
         return this.list(t.elementType);
       case 'identifier':
         if (t.declKind === 'struct' || t.declKind === 'table' || t.declKind === 'union')
@@ -82,12 +122,12 @@ class Compiler {
   list(element: IrType): Relocator | null {
     const inner = this.forType(element);
     if (inner === null) return null;
-    return (v, move) => {
+    return (v, arena, keep, stats, into) => {
       if (!Array.isArray(v)) return v;
       let out: unknown[] | null = null;
       for (let i = 0; i < v.length; i++) {
         const e: unknown = v[i];
-        const r = inner(e, move);
+        const r = inner(e, arena, keep, stats, into);
         if (r !== e) (out ??= v.slice())[i] = r;
       }
       return out ?? v;
@@ -105,7 +145,8 @@ class Compiler {
         this.#forwarded.set(fqn, slot);
       }
       const s = slot;
-      return (v, move) => (s.fn === null ? v : s.fn(v, move));
+      return (v, arena, keep, stats, into) =>
+        s.fn === null ? v : s.fn(v, arena, keep, stats, into);
     }
     if (state !== undefined) return state;
     this.#named.set(fqn, 'building');
@@ -141,14 +182,18 @@ class Compiler {
 
 function objectRelocator(members: { key: string; fn: Relocator }[]): Relocator | null {
   if (members.length === 0) return null;
-  return (v, move) => {
+  const keys = members.map((m) => m.key);
+  const fns = members.map((m) => m.fn);
+  const n = keys.length;
+  return (v, arena, keep, stats, into) => {
     if (v === null || typeof v !== 'object') return v;
     const obj = v as Record<string, unknown>;
     let out: Record<string, unknown> | null = null;
-    for (const { key, fn } of members) {
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as string;
       const before = obj[key];
       if (before === undefined || before === null) continue;
-      const after = fn(before, move);
+      const after = (fns[i] as Relocator)(before, arena, keep, stats, into);
       if (after !== before) (out ??= { ...obj })[key] = after;
     }
     return out ?? v;

@@ -10,8 +10,8 @@ import { ClientCore } from '../clientCore.js';
 import type { MethodInfo } from '../methodInfo.js';
 import type { AnyProtocol, ProtocolDescriptor } from '../protocol.js';
 import { DriverFrame, frameOf } from './frame.js';
-import { outOfArena, toArena } from './payload.js';
-import { ChannelReader } from './reader.js';
+import { DriverProtocol, type DriverMethod } from './plan.js';
+import { ChannelReader, type ReaderCallbacks } from './reader.js';
 
 export interface DriverClientOptions {
   /** Where replies and events are handled. Default: the dispatcher running now. */
@@ -39,7 +39,9 @@ export function dispatcherFor(d: Dispatcher | undefined, what: string): Dispatch
   return dispatcher;
 }
 
-class DriverClient extends ClientCore {
+const OK: Status = Status.OK;
+
+class DriverClient extends ClientCore<DriverMethod> implements ReaderCallbacks {
   readonly reader: ChannelReader;
 
   constructor(
@@ -48,17 +50,24 @@ class DriverClient extends ClientCore {
     dispatcher: Dispatcher,
   ) {
     super(proto);
-    this.reader = new ChannelReader(channel, dispatcher, {
-      onMessage: (msg) => this.#onMessage(msg),
-      onClosed: (status) => this.onTransportClosed(status),
-    });
+    this.reader = new ChannelReader(channel, dispatcher, this);
   }
 
-  protected send(m: MethodInfo, request: unknown, arena: Arena | undefined, txid: number): void {
-    const a = arena ?? Arena.create(`${this.proto.name}.${m.fidlName}`);
+  protected planOf(m: MethodInfo): DriverMethod {
+    return DriverProtocol.of(this.proto).method(m);
+  }
+
+  protected send(
+    _m: MethodInfo,
+    dm: DriverMethod,
+    request: unknown,
+    arena: Arena | undefined,
+    txid: number,
+  ): void {
+    const a = arena ?? Arena.create(dm.tag);
     try {
-      const payload = toArena(this.proto, m.request, request, a, this.stats);
-      this.channel.write(a, new DriverFrame(txid, m.ordinal, !m.strict, payload));
+      const payload = dm.request === null ? null : dm.request.toArena(request, a, this.stats);
+      this.channel.write(a, new DriverFrame(txid, dm.ordinal, dm.flexible, payload, OK, dm));
       this.stats.messages++;
     } finally {
       // The message holds its own reference; ours was only for building it.
@@ -70,7 +79,13 @@ class DriverClient extends ClientCore {
     this.reader.stop();
   }
 
-  #onMessage(msg: Message): void {
+  /** ReaderCallbacks: the channel is gone. */
+  onClosed(status: Status): void {
+    this.onTransportClosed(status);
+  }
+
+  /** ReaderCallbacks: one reply, event or epitaph. */
+  onMessage(msg: Message): void {
     try {
       const frame = frameOf(msg.data);
       this.stats.messages++;
@@ -79,17 +94,13 @@ class DriverClient extends ClientCore {
       } else if (frame.txid !== 0) {
         const call = this.takeReply(frame.txid, frame.ordinal);
         if (call === undefined) return;
-        const keep = call.callerArena instanceof Arena ? call.callerArena : null;
         let payload: unknown;
         try {
-          payload = outOfArena(
-            this.proto,
-            call.method.response,
-            frame.payload,
-            msg.arena,
-            keep,
-            this.stats,
-          );
+          const response = call.plan.response;
+          payload =
+            response === null
+              ? frame.payload
+              : response.outOfArena(frame.payload, msg.arena, call.callerArena, this.stats);
         } catch (err) {
           call.reject(err);
           return;
@@ -98,14 +109,11 @@ class DriverClient extends ClientCore {
       } else {
         const e = this.eventOf(frame.ordinal, frame.flexible);
         if (e === null) return;
-        const payload = outOfArena(
-          this.proto,
-          e.method.request,
-          frame.payload,
-          msg.arena,
-          null,
-          this.stats,
-        );
+        const request = this.planOf(e.method).request;
+        const payload =
+          request === null
+            ? frame.payload
+            : request.outOfArena(frame.payload, msg.arena, null, this.stats);
         e.source.emit(e.method.request === null ? undefined : payload);
       }
     } catch (err) {

@@ -2,18 +2,30 @@
  * The Driver-transport server binding: reads requests on the server's
  * dispatcher and calls the handler with the request object exactly as the
  * client sent it (same object, same arena), a completer, and the arena.
+ *
+ * Per request the binding allocates nothing but the completer of a two-way
+ * call (and the reply frame): one-way requests share one completer, and the
+ * binding itself hears how each handler ended.
  */
 import { Arena, type Channel, type Dispatcher, type Message } from '@fdf/runtime';
 import { Status, StatusError, statusName } from '@fdf/zx';
-import type { MethodInfo } from '../methodInfo.js';
+import { isArena } from '../isArena.js';
 import type { AnyProtocol, ProtocolDescriptor } from '../protocol.js';
 import { errorValue, responseValue, unknownMethodValue } from '../results.js';
-import { runHandler, type Handlers } from '../serverHandlers.js';
-import { newStats, type ServerBinding, type TransportStats } from '../types.js';
+import { runHandler, type HandlerHost, type Handlers } from '../serverHandlers.js';
+import type { OneWayCompleter, ServerBinding, TransportStats } from '../types.js';
+import { newStats } from '../types.js';
 import { dispatcherFor } from './driverClient.js';
-import { DriverFrame, EPITAPH_ORDINAL, FrameBytes, frameBytes, frameOf } from './frame.js';
-import { toArena } from './payload.js';
-import { ChannelReader } from './reader.js';
+import {
+  DriverFrame,
+  EPITAPH_ORDINAL,
+  frameBytes,
+  frameOf,
+  isDriverFrame,
+  isFrameBytes,
+} from './frame.js';
+import { DriverProtocol, type DriverMethod } from './plan.js';
+import { ChannelReader, type ReaderCallbacks } from './reader.js';
 
 export interface DriverServerOptions {
   /** Where requests are handled. Default: the dispatcher running now. */
@@ -31,10 +43,15 @@ export function bindDriverServer<C, S, E, SC>(
   return new DriverServer(proto, channel, impl as Handlers, d).binding as ServerBinding<E>;
 }
 
-class DriverServer {
+const OK: Status = Status.OK;
+
+class DriverServer implements ReaderCallbacks, HandlerHost<DriverCompleter> {
   readonly stats: TransportStats = newStats();
   readonly binding: ServerBinding<Record<string, unknown>>;
   readonly reader: ChannelReader;
+  readonly plan: DriverProtocol;
+  /** What every one-way handler gets: the completer holds no per-request state. */
+  readonly oneWayCompleter: OneWayCompleter;
   unbindStatus: Status | null = null;
   #resolveUnbound!: (s: Status) => void;
 
@@ -44,13 +61,18 @@ class DriverServer {
     readonly impl: Handlers,
     dispatcher: Dispatcher,
   ) {
+    this.plan = DriverProtocol.of(proto);
+    this.oneWayCompleter = { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) };
     const unbound = new Promise<Status>((resolve) => (this.#resolveUnbound = resolve));
     const isBound = (): boolean => this.unbindStatus === null;
     const events: Record<string, (...args: unknown[]) => void> = {};
-    for (const m of proto.methods) {
-      if (m.kind !== 'event') continue;
-      events[m.name] = (...args: unknown[]) =>
-        m.request === null ? this.sendEvent(m, null, args[0]) : this.sendEvent(m, args[0], args[1]);
+    for (const info of proto.methods) {
+      if (info.kind !== 'event') continue;
+      const m = this.plan.method(info);
+      events[info.name] =
+        info.request === null
+          ? (arena?: unknown) => this.sendEvent(m, null, arena)
+          : (payload?: unknown, arena?: unknown) => this.sendEvent(m, payload, arena);
     }
     this.binding = {
       events: events as never,
@@ -61,19 +83,16 @@ class DriverServer {
       },
       close: (epitaph: Status = Status.OK) => this.closeWithEpitaph(epitaph),
     };
-    this.reader = new ChannelReader(channel, dispatcher, {
-      onMessage: (msg) => this.#onMessage(msg),
-      onClosed: (status) => this.unbind(status),
-    });
+    this.reader = new ChannelReader(channel, dispatcher, this);
   }
 
-  sendEvent(m: MethodInfo, payload: unknown, arena: unknown): void {
-    this.#checkBound(m.fidlName);
-    const own = !(arena instanceof Arena);
-    const a = own ? Arena.create(`${this.proto.name}.${m.fidlName}`) : (arena as Arena);
+  sendEvent(m: DriverMethod, payload: unknown, arena: unknown): void {
+    this.#checkBound(m.info.fidlName);
+    const own = !isArena(arena);
+    const a = own ? Arena.create(m.tag) : (arena as Arena);
     try {
-      const value = toArena(this.proto, m.request, payload, a, this.stats);
-      this.channel.write(a, new DriverFrame(0, m.ordinal, !m.strict, value));
+      const value = m.request === null ? null : m.request.toArena(payload, a, this.stats);
+      this.channel.write(a, new DriverFrame(0, m.ordinal, m.flexible, value, OK, m));
       this.stats.messages++;
     } finally {
       if (own) a.release();
@@ -89,47 +108,59 @@ class DriverServer {
     }
   }
 
-  #onMessage(msg: Message): void {
+  /** ReaderCallbacks: one request. */
+  onMessage(msg: Message): void {
+    const data = msg.data;
     let frame: DriverFrame;
-    try {
-      frame = frameOf(msg.data);
-    } catch (err) {
-      msg.arena?.release();
-      this.closeWithEpitaph(StatusError.is(err) ? err.status : Status.ERR_INVALID_ARGS);
+    let asBytes = false;
+    if (isDriverFrame(data)) {
+      frame = data;
+    } else if (isFrameBytes(data)) {
+      frame = frameOf(data);
+      asBytes = true;
+    } else {
+      this.#notAFrame(msg);
       return;
     }
     this.stats.messages++;
     const arena = msg.arena ?? Arena.create(this.proto.name);
-    const m = this.proto.byOrdinal.get(frame.ordinal);
-    if (m === undefined || m.kind === 'event') {
-      this.#onUnknown(frame, msg.data instanceof FrameBytes, arena);
+    // The sender's method when it was compiled for this very descriptor; else by ordinal.
+    const sent = frame.method;
+    const m =
+      sent !== null && sent.protocol === this.plan ? sent : this.plan.byOrdinal(frame.ordinal);
+    if (m === undefined || m.info.kind === 'event') {
+      this.#onUnknown(frame, asBytes, arena);
       return;
     }
-    if ((m.kind === 'two-way') !== (frame.txid !== 0)) {
+    if (m.twoWay !== (frame.txid !== 0)) {
       // A two-way request without a txid (or a one-way with one) cannot be answered correctly.
       arena.release();
       this.closeWithEpitaph(Status.ERR_INVALID_ARGS);
       return;
     }
-    const reply =
-      m.kind === 'two-way'
-        ? new DriverCompleter(this, m, frame.txid, msg.data instanceof FrameBytes, arena)
-        : null;
-    runHandler(
-      this.impl,
-      m,
-      frame.payload,
-      reply ?? { closeWithEpitaph: (s: Status) => this.closeWithEpitaph(s) },
-      arena,
-      {
-        fail: (status) => this.closeWithEpitaph(status),
-        done: () => {
-          // A one-way request's arena lives until its handler is done; a two-way one's until the reply.
-          if (reply === null) arena.release();
-          else reply.releaseIfAbandoned();
-        },
-      },
-    );
+    if (m.twoWay) {
+      const reply = new DriverCompleter(this, m, frame.txid, asBytes, arena);
+      runHandler(this, this.impl, m.info, frame.payload, reply, reply, arena);
+    } else {
+      runHandler(this, this.impl, m.info, frame.payload, null, this.oneWayCompleter, arena);
+    }
+  }
+
+  /** ReaderCallbacks: the channel is gone. */
+  onClosed(status: Status): void {
+    this.unbind(status);
+  }
+
+  /** HandlerHost: a one-way request's arena lives until its handler is done; a two-way one's until the reply. */
+  handlerDone(reply: DriverCompleter | null, arena: Arena): void {
+    if (reply === null) arena.release();
+    else reply.releaseIfAbandoned();
+  }
+
+  /** Data no bindings wrote (frameOf would refuse it): close with ZX_ERR_INVALID_ARGS. */
+  #notAFrame(msg: Message): void {
+    msg.arena?.release();
+    this.closeWithEpitaph(Status.ERR_INVALID_ARGS);
   }
 
   #onUnknown(frame: DriverFrame, asBytes: boolean, arena: Arena): void {
@@ -149,7 +180,7 @@ class DriverServer {
       // The reply below still tells the client; the handler's failure is its own.
     }
     if (twoWay)
-      this.writeReply(frame.txid, frame.ordinal, true, unknownMethodValue(), asBytes, arena);
+      this.writeReply(frame.txid, frame.ordinal, true, unknownMethodValue(), asBytes, arena, null);
     arena.release();
   }
 
@@ -161,9 +192,10 @@ class DriverServer {
     payload: unknown,
     asBytes: boolean,
     arena: Arena,
+    method: DriverMethod | null,
   ): boolean {
     if (this.unbindStatus !== null) return false;
-    const frame = new DriverFrame(txid, ordinal, flexible, payload);
+    const frame = new DriverFrame(txid, ordinal, flexible, payload, OK, method);
     try {
       this.channel.write(arena, asBytes ? frameBytes(arena, frame) : frame);
       this.stats.messages++;
@@ -202,7 +234,7 @@ class DriverCompleter {
 
   constructor(
     private readonly server: DriverServer,
-    private readonly m: MethodInfo,
+    private readonly m: DriverMethod,
     private readonly txid: number,
     private readonly asBytes: boolean,
     private readonly arena: Arena,
@@ -213,11 +245,13 @@ class DriverCompleter {
   }
 
   reply(response?: unknown): void {
-    this.#complete(() => responseValue(this.m, response));
+    this.#checkPending();
+    this.#send(responseValue(this.m.info, response));
   }
 
   replyError(error: unknown): void {
-    this.#complete(() => errorValue(this.m, error));
+    this.#checkPending();
+    this.#send(errorValue(this.m.info, error));
   }
 
   closeWithEpitaph(status: Status): void {
@@ -236,31 +270,24 @@ class DriverCompleter {
     this.arena.release();
   }
 
-  #complete(value: () => unknown): void {
+  #checkPending(): void {
     if (!this.#pending) {
       throw new StatusError(
         Status.ERR_BAD_STATE,
-        `${this.server.proto.name}.${this.m.fidlName}: this call was already replied to; each completer replies once`,
+        `${this.server.proto.name}.${this.m.info.fidlName}: this call was already replied to; each completer replies once`,
       );
     }
+  }
+
+  #send(value: unknown): void {
+    const m = this.m;
+    const server = this.server;
     // Checked before anything is sent: a bad reply is the server's bug, reported to it.
-    const payload = toArena(
-      this.server.proto,
-      this.m.response,
-      value(),
-      this.arena,
-      this.server.stats,
-    );
+    const payload =
+      m.response === null ? null : m.response.toArena(value, this.arena, server.stats);
     this.#pending = false;
     try {
-      this.server.writeReply(
-        this.txid,
-        this.m.ordinal,
-        !this.m.strict,
-        payload,
-        this.asBytes,
-        this.arena,
-      );
+      server.writeReply(this.txid, m.ordinal, m.flexible, payload, this.asBytes, this.arena, m);
     } finally {
       this.arena.release();
     }

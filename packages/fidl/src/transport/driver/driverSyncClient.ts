@@ -7,12 +7,11 @@
  */
 import { Arena, env, type Channel } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
-import type { MethodInfo } from '../methodInfo.js';
 import type { AnyProtocol, ProtocolDescriptor } from '../protocol.js';
 import { callResult } from '../results.js';
 import { newStats, type TransportStats } from '../types.js';
 import { DriverFrame, frameBytes, frameOf } from './frame.js';
-import { outOfArena, toArena } from './payload.js';
+import { DriverProtocol, type DriverMethod } from './plan.js';
 
 export interface DriverSyncClientOptions {
   /** Per-call timeout in ms on env.now(); default: wait as long as a reply can still come. */
@@ -28,11 +27,14 @@ export function createDriverSyncClient<C, S, E, SC>(
   const stats: TransportStats = newStats();
   const api: Record<string, unknown> = { stats, close: () => channel.closed || channel.close() };
 
-  const call = (m: MethodInfo, request: unknown, arena: Arena | undefined): unknown => {
-    const a = arena ?? Arena.create(`${proto.name}.${m.fidlName}`);
+  const plan = DriverProtocol.of(p);
+
+  const call = (dm: DriverMethod, request: unknown, arena: Arena | undefined): unknown => {
+    const m = dm.info;
+    const a = arena ?? Arena.create(dm.tag);
     try {
-      const payload = toArena(p, m.request, request, a, stats);
-      const frame = new DriverFrame(0, m.ordinal, !m.strict, payload);
+      const payload = dm.request === null ? null : dm.request.toArena(request, a, stats);
+      const frame = new DriverFrame(0, dm.ordinal, dm.flexible, payload, Status.OK, dm);
       if (m.kind === 'one-way') {
         channel.write(a, frame);
         stats.messages++;
@@ -49,7 +51,10 @@ export function createDriverSyncClient<C, S, E, SC>(
             `${proto.name}.${m.fidlName}: the reply carries ordinal 0x${r.ordinal.toString(16)}; the server is broken`,
           );
         }
-        const value = outOfArena(p, m.response, r.payload, reply.arena, arena ?? null, stats);
+        const value =
+          dm.response === null
+            ? r.payload
+            : dm.response.outOfArena(r.payload, reply.arena, arena ?? null, stats);
         return callResult(m, proto.name, value);
       } finally {
         reply.arena?.release();
@@ -61,10 +66,11 @@ export function createDriverSyncClient<C, S, E, SC>(
 
   for (const m of p.methods) {
     if (m.kind === 'event') continue;
+    const dm = plan.method(m);
     api[m.name] =
       m.request === null
-        ? (arena?: Arena) => call(m, null, arena)
-        : (request: unknown, arena?: Arena) => call(m, request, arena);
+        ? (arena?: Arena) => call(dm, null, arena)
+        : (request: unknown, arena?: Arena) => call(dm, request, arena);
   }
   return api as SC;
 }

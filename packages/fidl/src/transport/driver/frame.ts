@@ -14,21 +14,45 @@
  */
 import { Status, StatusError } from '@fdf/zx';
 import type { Arena } from '@fdf/runtime';
+import type { DriverMethod } from './plan.js';
 
 /** Ordinal of an epitaph, as on the wire. */
 export const EPITAPH_ORDINAL = 0xffff_ffff_ffff_ffffn;
 
+/** Status.OK as a module constant: `Status` is a dictionary-mode object, slow to read per message. */
+const OK: Status = Status.OK;
+
 export class DriverFrame {
+  /** 0 for one-way calls, events and epitaphs. */
+  txid: number;
+  readonly ordinal: bigint;
+  readonly flexible: boolean;
+  /** The request, response or event payload; null for `()`. */
+  readonly payload: unknown;
+  /** For an epitaph: the status the server closed with. */
+  readonly epitaph: Status;
+  /**
+   * The sender's compiled method, when the bindings wrote the frame: a server
+   * of the same protocol descriptor takes it instead of looking the ordinal up.
+   * The ordinal stays the authority for everyone else.
+   */
+  readonly method: DriverMethod | null;
+
   constructor(
-    /** 0 for one-way calls, events and epitaphs. */
-    public txid: number,
-    public readonly ordinal: bigint,
-    public readonly flexible: boolean,
-    /** The request, response or event payload; null for `()`. */
-    public readonly payload: unknown,
-    /** For an epitaph: the status the server closed with. */
-    public readonly epitaph: Status = Status.OK,
-  ) {}
+    txid: number,
+    ordinal: bigint,
+    flexible: boolean,
+    payload: unknown,
+    epitaph: Status = OK,
+    method: DriverMethod | null = null,
+  ) {
+    this.txid = txid;
+    this.ordinal = ordinal;
+    this.flexible = flexible;
+    this.payload = payload;
+    this.epitaph = epitaph;
+    this.method = method;
+  }
 
   get isEpitaph(): boolean {
     return this.ordinal === EPITAPH_ORDINAL;
@@ -49,6 +73,26 @@ export class FrameBytes extends Uint8Array {
 
 const PLACEHOLDER = new DriverFrame(0, 0n, false, null);
 
+/*
+ * `x instanceof DriverFrame` without the instanceof: TypeScript runners that
+ * keep class names (tsx, esbuild keepNames) redefine the class's `name`,
+ * which leaves the constructor in dictionary mode, and V8 then does not
+ * optimize `instanceof` on it. Both walk the prototype chain alike (neither
+ * class defines Symbol.hasInstance).
+ */
+const FRAME_PROTOTYPE: object = DriverFrame.prototype;
+const FRAME_BYTES_PROTOTYPE: object = FrameBytes.prototype;
+
+export function isDriverFrame(x: unknown): x is DriverFrame {
+  // eslint-disable-next-line no-prototype-builtins -- a class prototype: isPrototypeOf is Object.prototype's
+  return FRAME_PROTOTYPE.isPrototypeOf(x as object);
+}
+
+export function isFrameBytes(x: unknown): x is FrameBytes {
+  // eslint-disable-next-line no-prototype-builtins -- a class prototype: isPrototypeOf is Object.prototype's
+  return FRAME_BYTES_PROTOTYPE.isPrototypeOf(x as object);
+}
+
 /** A 16-byte header in `arena` (txid, V2 flags, magic, ordinal) carrying `frame`. */
 export function frameBytes(arena: Arena, frame: DriverFrame): FrameBytes {
   const view = arena.allocate(HEADER_SIZE);
@@ -65,12 +109,16 @@ export function frameBytes(arena: Arena, frame: DriverFrame): FrameBytes {
 
 /** The frame of a message's data, or a StatusError naming what arrived instead. */
 export function frameOf(data: unknown): DriverFrame {
-  if (data instanceof DriverFrame) return data;
-  if (data instanceof FrameBytes) {
+  if (isDriverFrame(data)) return data;
+  if (isFrameBytes(data)) {
     data.frame.txid = data.txid;
     return data.frame;
   }
-  throw new StatusError(
+  throw notAFrameError(data);
+}
+
+function notAFrameError(data: unknown): StatusError {
+  return new StatusError(
     Status.ERR_INVALID_ARGS,
     `a Driver-transport FIDL message must carry a frame written by the bindings, got ${describe(data)}; write through a generated client or server, not Channel.write`,
   );
