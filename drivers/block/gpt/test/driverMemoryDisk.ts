@@ -111,18 +111,9 @@ export class MemoryDisk {
 
   /** Every offset where `pattern` occurs in the raw bytes. */
   find(pattern: Uint8Array): number[] {
+    const raw = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const found: number[] = [];
-    const first = pattern[0];
-    for (
-      let i = this.bytes.indexOf(first ?? 0);
-      i >= 0;
-      i = this.bytes.indexOf(first ?? 0, i + 1)
-    ) {
-      if (i + pattern.length > this.bytes.length) break;
-      let match = true;
-      for (let j = 1; j < pattern.length && match; j++) match = this.bytes[i + j] === pattern[j];
-      if (match) found.push(i);
-    }
+    for (let i = raw.indexOf(pattern); i >= 0; i = raw.indexOf(pattern, i + 1)) found.push(i);
     return found;
   }
 }

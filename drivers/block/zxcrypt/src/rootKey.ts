@@ -8,7 +8,7 @@
  *     - name: data-zxcrypt
  *       parents:
  *         - name: volume
- *           bind: 'fdf.block.partition_name == "data";'
+ *           bind: 'using fdf.block; fdf.block.partition_name == "data";'
  *           properties:
  *             fdf.block.zxcrypt: true
  *             fdf.zxcrypt.root_key: "00112233...eeff"   # 32 or 64 hex digits

@@ -11,7 +11,9 @@ export const UNSEALED_NODE = 'unsealed';
 /** Identity properties copied from zxcrypt's own node when present. */
 const KEPT = ['fdf.block.partition_name', 'fdf.block.partition_guid'] as const;
 
-export function unsealedProperties(node: DriverNode): Record<string, PropertyValue> {
+export function unsealedProperties(
+  node: Pick<DriverNode, 'property'>,
+): Record<string, PropertyValue> {
   const properties: Record<string, PropertyValue> = {
     'fuchsia.BIND_PROTOCOL': UNSEALED_BIND_PROTOCOL,
   };
