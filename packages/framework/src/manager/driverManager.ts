@@ -165,8 +165,14 @@ export class DriverManager {
       // A host that fails to start fails the starts of its drivers, which report it.
       await Promise.all(loaded.hosts.map((h) => manager.#ensureHost(h.name).catch(() => null)));
     }
-    manager.#addBoardNodes();
-    await manager.settled();
+    try {
+      manager.#addBoardNodes();
+      await manager.settled();
+    } catch (err) {
+      // Leave no worker behind a failed boot: the caller has no manager to stop.
+      await manager.stop();
+      throw err;
+    }
     return manager;
   }
 
