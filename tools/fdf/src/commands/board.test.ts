@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,46 @@ describe('fdf board validate', () => {
     const missing = editedBoard((t) => t.replace('echo-client }', 'echo-clients }'));
     expect(() => validateBoard(missing)).toThrow(
       /drivers\[2\]\.manifest: driver manifest '.*echo-clients' does not exist/,
+    );
+  });
+});
+
+describe('fdf board validate: driver manifests', () => {
+  it('reports errors inside a driver manifest at their own lines, and the board entry that uses it', () => {
+    const dir = join(tmp, 'broken-driver');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'driver.ts'), 'export {};\n');
+    writeFileSync(
+      join(dir, 'driver.yaml'),
+      [
+        'name: echo-filter',
+        'bind: |',
+        '  using fdf.sample;',
+        '  fdf.sample.stage == ;',
+        'module: ./src/driver.ts',
+        '',
+      ].join('\n'),
+    );
+    const file = editedBoard((t) =>
+      t.replace(/manifest: \S+echo-filter\/? \}/, `manifest: ${relative(tmp, dir)} }`),
+    );
+    let error: unknown;
+    try {
+      validateBoard(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DiagnosticsError);
+    const lines = (error as DiagnosticsError).lines;
+    expect(lines).toContainEqual(
+      `${join(dir, 'driver.yaml')}:4:23: expected a value, found ';'; a value is a number, a "string", true, false, or an enum name like fuchsia.block.BIND_PROTOCOL.BLOCK_IMPL`,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${file}:\\d+:\\d+: drivers\\[1\\]\\.manifest: driver manifest .* has \\d+ error\\(s\\), listed with its file name; fix the driver manifest$`,
+        ),
+      ),
     );
   });
 });
