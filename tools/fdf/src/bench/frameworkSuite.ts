@@ -123,7 +123,7 @@ export async function frameworkSuite(): Promise<BenchSuite> {
       lines.push('heap per driver host (V8 heap used, after a warm-up):');
       for (const p of prepared) {
         lines.push(
-          `  ${short(p.board).padEnd(9)} ${p.heap.map((h) => `${h.host} ${(h.heapUsed / (1024 * 1024)).toFixed(1)} MiB (${h.drivers} drivers)`).join(', ')}`,
+          `  ${short(p.board).padEnd(9)} ${p.heap.map((h) => `${h.host} ${(h.heapUsed / (1024 * 1024)).toFixed(1)} MiB (${h.drivers} driver${h.drivers === 1 ? '' : 's'})`).join(', ')}`,
         );
       }
       return lines;
