@@ -405,6 +405,11 @@ export class Channel extends Handle {
       }
       return;
     }
+    this.#checkPayloadFully(what, arena, data, handles);
+  }
+
+  /** Every other message: the checks in the order runtime.md gives (out of line, rarely hot). */
+  #checkPayloadFully(what: string, arena: Arena | null, data: unknown, handles: Handle[]): void {
     if (!Array.isArray(handles)) {
       throw new StatusError(Status.ERR_INVALID_ARGS, `${what}: handles must be an array`);
     }
