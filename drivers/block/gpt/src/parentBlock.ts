@@ -57,9 +57,17 @@ export function fidlParent(client: block.BlockClient, transport: ServiceTranspor
     transport,
     query: () => client.query(),
     queue: (op, arena, done) => {
+      let reply: Promise<block.BlockQueueResponse>;
+      try {
+        reply = client.queue({ op }, arena);
+      } catch (err) {
+        // The binding refused the op before sending it (a closed client, a bad handle).
+        done(statusOf(err), op);
+        return;
+      }
       // A transport failure (the parent went away) still completes the op, with its status.
-      client.queue({ op }, arena).then(
-        (reply) => done(reply.status, reply.op),
+      reply.then(
+        (r) => done(r.status, r.op),
         (err: unknown) => done(statusOf(err), op),
       );
     },
@@ -109,7 +117,7 @@ export function offeredInstance(driver: DriverBase, protocolName: string): Offer
     const offered = driver.incoming.routes.map((r) => r.offer).join(', ') || 'nothing';
     throw new StatusError(
       route === undefined ? Status.ERR_NOT_FOUND : Status.ERR_INVALID_ARGS,
-      `${driver.name} on ${driver.node.path} needs exactly one '${prefix}<instance>' offer from its parent and got ${routes.length} (the node offers: ${offered}); bind it to a node whose parent offers one block device`,
+      `${driver.name} on ${driver.node.path} needs exactly one '${prefix}<instance>' offer from its parent and got ${routes.length} (the node offers: ${offered}); bind it to a node whose parent offers one, and run both drivers in the same variant (a Banjo table needs the banjo variant, a FIDL protocol the driver variant)`,
     );
   }
   return { instance: route.offer.slice(prefix.length), parent: route.parent };
