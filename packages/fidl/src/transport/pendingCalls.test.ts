@@ -83,4 +83,36 @@ describe('PendingCalls', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps calls findable when later txids share their slot', () => {
+    const table = new PendingCalls<null>();
+    const rejected: number[] = [];
+    const parked = call(rejected, -1);
+    const other = call(rejected, -2);
+    let parkedTxid = table.add(parked);
+    const otherTxid = table.add(other);
+    let shared = 0;
+    // Thousands of short calls pass over the parked calls' slots many times (the table keeps
+    // 16 slots while at most 3 calls are pending).
+    for (let i = 0; i < 5000; i++) {
+      const c = call(rejected, i);
+      const txid = table.add(c);
+      expect([parkedTxid, otherTxid]).not.toContain(txid);
+      if ((txid & 15) === (parkedTxid & 15)) {
+        // `c` went in front of the parked call in their slot: take the one behind first.
+        shared++;
+        expect(table.take(parkedTxid)).toBe(parked);
+        expect(table.take(parkedTxid)).toBeUndefined();
+        expect(table.take(txid)).toBe(c);
+        parkedTxid = table.add(parked);
+      } else {
+        expect(table.take(txid)).toBe(c);
+      }
+    }
+    expect(shared).toBeGreaterThan(100);
+    expect(table.size).toBe(2);
+    expect(table.take(otherTxid)).toBe(other);
+    expect(table.take(parkedTxid)).toBe(parked);
+    expect(table.size).toBe(0);
+  });
 });

@@ -7,6 +7,8 @@ export class PendingCall<P = unknown> {
   txid = 0;
   /** Order of registration: calls fail in it. */
   seq = 0;
+  /** The next call in the same slot of PendingCalls (txids that share their low bits). */
+  nextInSlot: PendingCall<P> | null = null;
 
   constructor(
     readonly method: MethodInfo,
@@ -28,9 +30,10 @@ const INITIAL_SLOTS = 16;
  * its synchronous calls, so both can share one channel. A txid is the next
  * one after the last given out that no pending call holds.
  *
- * An open-addressing table (linear probing on the txid's low bits) rather
- * than a Map: it grows to the deepest burst and stays, so a steady stream of
- * calls allocates and rehashes nothing.
+ * A hash table on the txid's low bits, chained through the calls themselves,
+ * rather than a Map: txids are handed out in sequence, so slots rarely
+ * collide, and the table grows to the deepest burst and stays, so a steady
+ * stream of calls allocates and rehashes nothing.
  */
 export class PendingCalls<P = unknown> {
   #slots: (PendingCall<P> | null)[] = new Array<PendingCall<P> | null>(INITIAL_SLOTS).fill(null);
@@ -45,81 +48,69 @@ export class PendingCalls<P = unknown> {
 
   add(call: PendingCall<P>): number {
     let txid = this.#next;
-    while (this.#indexOf(txid) >= 0) txid = txid >= MAX_TXID ? 1 : txid + 1;
+    while (this.#find(txid) !== null) txid = txid >= MAX_TXID ? 1 : txid + 1;
     this.#next = txid >= MAX_TXID ? 1 : txid + 1;
     call.txid = txid;
     call.seq = this.#seq++;
-    // Load factor at most 1/2: probes stay short.
-    if ((this.#size + 1) * 2 > this.#slots.length) this.#grow();
-    this.#insert(call);
+    if (this.#size >= this.#slots.length) this.#grow();
+    this.#link(call);
     this.#size++;
     return txid;
   }
 
   take(txid: number): PendingCall<P> | undefined {
-    const i = this.#indexOf(txid);
-    if (i < 0) return undefined;
-    const call = this.#slots[i] as PendingCall<P>;
-    this.#removeAt(i);
-    this.#size--;
-    return call;
+    const slots = this.#slots;
+    const i = txid & this.#mask;
+    let prev: PendingCall<P> | null = null;
+    for (let c = slots[i] as PendingCall<P> | null; c !== null; c = c.nextInSlot) {
+      if (c.txid === txid) {
+        if (prev === null) slots[i] = c.nextInSlot;
+        else prev.nextInSlot = c.nextInSlot;
+        c.nextInSlot = null;
+        this.#size--;
+        return c;
+      }
+      prev = c;
+    }
+    return undefined;
   }
 
   /** Rejects every pending call with `err(call)`, in the order they were made: none may hang. */
   failAll(err: (call: PendingCall<P>) => unknown): void {
     const calls: PendingCall<P>[] = [];
-    for (const c of this.#slots) if (c !== null) calls.push(c);
+    for (const head of this.#slots) {
+      for (let c = head; c !== null; c = c.nextInSlot) calls.push(c);
+    }
     calls.sort((a, b) => a.seq - b.seq);
+    for (const c of calls) c.nextInSlot = null;
     this.#slots.fill(null);
     this.#size = 0;
     for (const c of calls) c.reject(err(c));
   }
 
-  #indexOf(txid: number): number {
-    const slots = this.#slots;
-    const mask = this.#mask;
-    for (let i = txid & mask; ; i = (i + 1) & mask) {
-      const c = slots[i] as PendingCall<P> | null;
-      if (c === null) return -1;
-      if (c.txid === txid) return i;
-    }
+  #find(txid: number): PendingCall<P> | null {
+    let c = this.#slots[txid & this.#mask] as PendingCall<P> | null;
+    while (c !== null && c.txid !== txid) c = c.nextInSlot;
+    return c;
   }
 
-  #insert(call: PendingCall<P>): void {
-    const slots = this.#slots;
-    const mask = this.#mask;
-    let i = call.txid & mask;
-    while (slots[i] !== null) i = (i + 1) & mask;
-    slots[i] = call;
-  }
-
-  /** Empties slot `i` and shifts back the calls that probed past it (no tombstones). */
-  #removeAt(i: number): void {
-    const slots = this.#slots;
-    const mask = this.#mask;
-    for (;;) {
-      slots[i] = null;
-      let j = i;
-      for (;;) {
-        j = (j + 1) & mask;
-        const c = slots[j] as PendingCall<P> | null;
-        if (c === null) return;
-        const home = c.txid & mask;
-        // `c` may stay unless its home lies cyclically outside (i, j].
-        const stays = i <= j ? i < home && home <= j : i < home || home <= j;
-        if (!stays) {
-          slots[i] = c;
-          i = j;
-          break;
-        }
-      }
-    }
+  #link(call: PendingCall<P>): void {
+    const i = call.txid & this.#mask;
+    call.nextInSlot = this.#slots[i] as PendingCall<P> | null;
+    this.#slots[i] = call;
   }
 
   #grow(): void {
     const old = this.#slots;
     this.#slots = new Array<PendingCall<P> | null>(old.length * 2).fill(null);
     this.#mask = this.#slots.length - 1;
-    for (const c of old) if (c !== null) this.#insert(c);
+    for (const head of old) {
+      let c = head;
+      while (c !== null) {
+        const next = c.nextInSlot;
+        this.#link(c);
+        c = next;
+      }
+    }
   }
 }

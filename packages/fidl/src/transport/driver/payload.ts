@@ -73,7 +73,8 @@ export class DriverPayload {
       if (err instanceof FidlError && err.root === '') err.at(this.#root);
       throw err;
     } finally {
-      handles.length = 0;
+      // Only payloads with handles put anything here; setting `length` is a call, skip it.
+      if (handles.length !== 0) handles.length = 0;
       scratchHandles = handles;
     }
   }
