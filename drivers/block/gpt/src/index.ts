@@ -1,5 +1,5 @@
 /**
- * @fdf/block-gpt: the GPT on-disk format (read, validate, write) and, later,
+ * @fdf/block-gpt: the GPT on-disk format (read, validate, write) and
  * the gpt driver that publishes one child per partition.
  */
 export * from './format/index.js';
