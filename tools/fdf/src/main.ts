@@ -6,7 +6,12 @@
  */
 import { Command } from 'commander';
 import { StatusError } from '@fdf/zx';
+import { registerBoardCommands } from './commands/board.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDispatcherCommands } from './commands/dispatcher.js';
+import { registerDriverCommands } from './commands/driver.js';
+import { registerHostCommands } from './commands/host.js';
+import { registerNodeCommands } from './commands/node.js';
 import { registerDiskCommands } from './commands/disk.js';
 import { registerFidlCommands } from './commands/fidl.js';
 
@@ -19,6 +24,11 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerFidlCommands(program);
   registerDiskCommands(program);
+  registerBoardCommands(program);
+  registerNodeCommands(program);
+  registerHostCommands(program);
+  registerDriverCommands(program);
+  registerDispatcherCommands(program);
   return program;
 }
 
