@@ -24,6 +24,14 @@ export interface ZxReaderCallbacks {
 export class ZxReader {
   #stopped = false;
 
+  /** Messages posted to the dispatcher and not yet handled, oldest first. */
+  readonly #waiting: ZxMessage[] = [];
+
+  readonly #handleNext = (): void => {
+    const msg = this.#waiting.shift();
+    if (msg !== undefined) this.#handle(msg);
+  };
+
   constructor(
     private readonly channel: ZxChannel,
     private readonly dispatcher: Dispatcher | null,
@@ -64,21 +72,28 @@ export class ZxReader {
   }
 
   #deliver(msg: ZxMessage): void {
-    const run = (): void => {
-      if (this.#stopped) {
-        for (const h of msg.handles) if (!h.closed) h.close();
-        return;
-      }
-      try {
-        this.callbacks.onMessage(msg);
-      } catch {
-        // The bindings handle their own errors; a throw here is a bug in them.
-        // Close this channel rather than unwind into the runtime or the event loop.
-        this.#finish(Status.ERR_INTERNAL);
-      }
-    };
-    if (this.dispatcher === null) run();
-    else this.#post(run);
+    if (this.dispatcher === null) {
+      this.#handle(msg);
+      return;
+    }
+    // One shared task per message, each taking the oldest waiting message: the dispatcher runs
+    // posts in order, so no closure per message is needed to carry it.
+    this.#waiting.push(msg);
+    this.#post(this.#handleNext);
+  }
+
+  #handle(msg: ZxMessage): void {
+    if (this.#stopped) {
+      for (const h of msg.handles) if (!h.closed) h.close();
+      return;
+    }
+    try {
+      this.callbacks.onMessage(msg);
+    } catch {
+      // The bindings handle their own errors; a throw here is a bug in them.
+      // Close this channel rather than unwind into the runtime or the event loop.
+      this.#finish(Status.ERR_INTERNAL);
+    }
   }
 
   #finish(status: Status): void {
