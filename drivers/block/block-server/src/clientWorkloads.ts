@@ -2,9 +2,9 @@
  * The workloads block-client offers, each on a fresh session of the
  * block-server it is bound to:
  *
- *   rw     the verified random read/write workload (runWorkload), then a
- *          digest of the range it touched. Its summary and checksum depend
- *          only on the params: equal on every board of the stack.
+ *   rw     the verified random read/write workload (runWorkload); with
+ *          prefill, then a digest of the range. Its summary and checksum
+ *          depend only on the params: equal on every board of the stack.
  *   fill   writes the workload pattern (seed, version 1) over a range;
  *   check  reads a range back and checks that pattern (e.g. after a crash);
  *   info   the device's geometry;
@@ -79,7 +79,9 @@ export async function rwWorkload(
       ? {}
       : { durationMs: int(name, params, 'durationMs', 0, 1, 3_600_000) }),
   };
-  const digest = flag(name, params, 'digest', true);
+  // Blocks the run never wrote hold whatever the disk had (under zxcrypt, the decryption of
+  // zeros with this boot's random data key), so a digest is only reproducible over a prefilled range.
+  const digest = flag(name, params, 'digest', opts.prefill);
   const tolerateErrors = flag(name, params, 'tolerateErrors', false);
   const { progress, report } = cells(name, params);
 
