@@ -10,7 +10,7 @@
  * format: they are sealed, nothing above zxcrypt sees them.
  */
 import { createHash } from 'node:crypto';
-import { loadFvm, formatFvm } from '@fdf/block-fvm';
+import { formatFvm, loadFvm, type Fvm } from '@fdf/block-fvm';
 import { encodeGuid, partitionBlockCount, writeGpt } from '@fdf/block-gpt';
 import { formatZxcrypt } from '@fdf/block-zxcrypt';
 import { Status, StatusError } from '@fdf/zx';
@@ -98,37 +98,63 @@ export async function formatDiskImage(
     diskBytes: bytes,
     write: (o, b) => disk.set(b, start + o),
   });
+  const allocated: number[] = [];
   for (const v of fvmConfig.volumes) {
-    const vpartition = await fvm.allocateVolume(
-      v.name,
-      guidBytes(v.type),
-      guidBytes(newGuid()),
-      v.slices,
+    allocated.push(
+      await fvm.allocateVolume(v.name, guidBytes(v.type), guidBytes(newGuid()), v.slices),
     );
+  }
+  // Growth after the fact puts a volume's later slices past the other volumes'.
+  for (const [i, v] of fvmConfig.volumes.entries()) {
+    if (v.extendSlices > 0) await fvm.extend(allocated[i] as number, v.slices, v.extendSlices);
+  }
+  // zxcrypt last: its geometry depends on the volume's final size.
+  for (const [i, v] of fvmConfig.volumes.entries()) {
     if (!v.zxcrypt) continue;
-    const key = config.zxcryptKey;
-    if (key === null) {
+    if (config.zxcryptKey === null) {
       throw new StatusError(
         Status.ERR_INVALID_ARGS,
         `disk image: volume '${v.name}' is zxcrypt but the image has no zxcryptKey; add one`,
       );
     }
-    const sealed = formatZxcrypt(fvm.volumeBlockCount(vpartition, blockSize), blockSize, key, {
-      fvmSliceSize: fvmConfig.sliceSize,
-      instanceGuid: guidBytes(newGuid()),
-    });
-    // The superblocks go to the volume's first blocks, wherever its slices landed.
-    const count = sealed.superblocks.length / blockSize;
-    for (const e of fvm.mapOp(vpartition, 0, count, blockSize)) {
-      const piece = sealed.superblocks.subarray(
-        e.opOffsetBlocks * blockSize,
-        (e.opOffsetBlocks + e.lengthBlocks) * blockSize,
-      );
-      disk.set(piece, start + e.devOffsetBlocks * blockSize);
-    }
+    const volume = { fvm, vpartition: allocated[i] as number, sliceSize: fvmConfig.sliceSize };
+    sealVolume(
+      disk.subarray(start, start + bytes),
+      blockSize,
+      volume,
+      config.zxcryptKey,
+      newGuid(),
+    );
   }
   return {
     partitions,
-    volumes: fvmConfig.volumes.map((v) => ({ name: v.name, slices: v.slices, zxcrypt: v.zxcrypt })),
+    volumes: fvmConfig.volumes.map((v) => ({
+      name: v.name,
+      slices: v.slices + v.extendSlices,
+      zxcrypt: v.zxcrypt,
+    })),
   };
+}
+
+/** Seals a volume with zxcrypt: the superblocks go to its first blocks, wherever its slices are. */
+function sealVolume(
+  partition: Uint8Array,
+  blockSize: number,
+  volume: { fvm: Fvm; vpartition: number; sliceSize: number },
+  rootKey: Uint8Array,
+  instanceGuid: string,
+): void {
+  const { fvm, vpartition, sliceSize } = volume;
+  const sealed = formatZxcrypt(fvm.volumeBlockCount(vpartition, blockSize), blockSize, rootKey, {
+    fvmSliceSize: sliceSize,
+    instanceGuid: guidBytes(instanceGuid),
+  });
+  const count = sealed.superblocks.length / blockSize;
+  for (const e of fvm.mapOp(vpartition, 0, count, blockSize)) {
+    const piece = sealed.superblocks.subarray(
+      e.opOffsetBlocks * blockSize,
+      (e.opOffsetBlocks + e.lengthBlocks) * blockSize,
+    );
+    partition.set(piece, e.devOffsetBlocks * blockSize);
+  }
 }

@@ -12,7 +12,8 @@
  *       partition: fvm
  *       sliceSize: 65536
  *       volumes:
- *         - { name: data, type: data, slices: 40, zxcrypt: true }
+ *         - { name: data, type: data, slices: 32, extendSlices: 32, zxcrypt: true }
+ *         - { name: blob, type: blob, slices: 16 }
  *     zxcryptKey: "00112233..."     # 32 or 64 hex digits; seals the zxcrypt volumes
  */
 import { resolvePartitionType } from '@fdf/block-gpt';
@@ -30,6 +31,12 @@ export interface VolumeConfig {
   readonly name: string;
   readonly type: string;
   readonly slices: number;
+  /**
+   * Slices added once every volume is allocated: they land after the other
+   * volumes', so the volume is not contiguous and ops crossing the gap are
+   * split by fvm (as on a disk where volumes grew over time).
+   */
+  readonly extendSlices: number;
   readonly zxcrypt: boolean;
 }
 
@@ -94,7 +101,7 @@ function parseFvm(
   const names = new Set<string>();
   const volumes = list(o.volumes, `${where}.volumes`).map((item, i) => {
     const at = `${where}.volumes[${i}]`;
-    const v = record(item, at, ['name', 'type', 'slices', 'zxcrypt']);
+    const v = record(item, at, ['name', 'type', 'slices', 'extendSlices', 'zxcrypt']);
     const name = text(v.name, `${at}.name`);
     if (names.has(name)) fail(`${at}.name`, `'${name}' is used twice; name each volume once`);
     names.add(name);
@@ -105,6 +112,7 @@ function parseFvm(
       name,
       type: partitionType(v.type ?? 'data', `${at}.type`),
       slices: integer(v.slices, `${at}.slices`, 1, 0xffff_fffe),
+      extendSlices: integer(v.extendSlices ?? 0, `${at}.extendSlices`, 0, 0xffff_fffe),
       zxcrypt,
     };
   });
