@@ -12,6 +12,9 @@ export interface ReaderCallbacks {
   onClosed(status: Status): void;
 }
 
+/** Status.OK as a module constant: `Status` is a dictionary-mode object, a hash lookup per read. */
+const OK: Status = Status.OK;
+
 export class ChannelReader {
   #stopped = false;
 
@@ -45,7 +48,7 @@ export class ChannelReader {
 
   readonly #onSignal = (status: Status): void => {
     if (this.#stopped) return;
-    if (status !== Status.OK) {
+    if (status !== OK) {
       this.#close(status);
       return;
     }
