@@ -1,10 +1,9 @@
 import { block } from '@fdf/bindings';
+import { Rng, fakeTimeEnv, flushOp, resetRuntime, rw, trimOp } from '@fdf/block-lib/testing';
 import { Status, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlockCore } from './blockCore.js';
 import { MemoryDevice, type CompletionMode } from './__tests__/memoryDevice.js';
-import { fakeTimeEnv, flushOp, resetRuntime, rw, trimOp } from './__tests__/fixtures.js';
-import { Rng } from './__tests__/random.js';
 
 afterEach(resetRuntime);
 

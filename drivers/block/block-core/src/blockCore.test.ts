@@ -1,9 +1,4 @@
 import { block } from '@fdf/bindings';
-import { Arena } from '@fdf/runtime';
-import { Status, StatusError, Vmo } from '@fdf/zx';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BlockCore } from './blockCore.js';
-import { MemoryDevice } from './__tests__/memoryDevice.js';
 import {
   fakeTimeEnv,
   flushOp,
@@ -15,7 +10,12 @@ import {
   sha256,
   trimOp,
   writeOp,
-} from './__tests__/fixtures.js';
+} from '@fdf/block-lib/testing';
+import { Arena } from '@fdf/runtime';
+import { Status, StatusError, Vmo } from '@fdf/zx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BlockCore } from './blockCore.js';
+import { MemoryDevice } from './__tests__/memoryDevice.js';
 
 afterEach(resetRuntime);
 

@@ -1,5 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { block, blockBanjo } from '@fdf/bindings';
+import {
+  patternVmo,
+  readOp,
+  resetRuntime,
+  testHost,
+  writeOp,
+  type TestHost,
+} from '@fdf/block-lib/testing';
 import { createDriverClient } from '@fdf/fidl';
 import {
   OutgoingDirectory,
@@ -14,8 +22,6 @@ import { Status, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK_BIND_PROTOCOL, BlockCoreDriver } from './driver.js';
 import { MemoryDevice } from './__tests__/memoryDevice.js';
-import { patternVmo, readOp, resetRuntime, writeOp } from './__tests__/fixtures.js';
-import { testHost, type TestHost } from './__tests__/testHost.js';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const DEVICE_INSTANCE = 100;

@@ -1,4 +1,5 @@
 import { block, blockBanjo } from '@fdf/bindings';
+import { patternVmo, readOp, resetRuntime, sha256, writeOp } from '@fdf/block-lib/testing';
 import { bindDriverServer, createDriverClient } from '@fdf/fidl';
 import { Arena, Channel, env } from '@fdf/runtime';
 import { Status, Vmo } from '@fdf/zx';
@@ -9,7 +10,6 @@ import { BlockCore } from './blockCore.js';
 import { blockServer } from './blockServer.js';
 import { driverImplPort } from './driverImplPort.js';
 import { MemoryDevice } from './__tests__/memoryDevice.js';
-import { patternVmo, readOp, resetRuntime, sha256, writeOp } from './__tests__/fixtures.js';
 
 afterEach(resetRuntime);
 

@@ -11,17 +11,22 @@
  * VolumeControl hold the logic once for both.
  */
 import { block, blockBanjo } from '@fdf/bindings';
+import {
+  blockBanjoOps,
+  blockServer,
+  connectParentBlock,
+  partitionBanjoOps,
+  partitionServer,
+  type ParentBlock,
+} from '@fdf/block-lib';
 import { DriverBase } from '@fdf/framework';
 import { Status, StatusError } from '@fdf/zx';
-import { blockBanjoOps, blockServer } from './blockServer.js';
 import { ChangeGate } from './changeGate.js';
 import { FVM_BLOCK_SIZE } from './format/constants.js';
 import type { Fvm } from './format/fvm.js';
 import { loadFvm } from './format/load.js';
 import type { FvmVolume } from './format/types.js';
-import { connectParentBlock, type ParentBlock } from './parentBlock.js';
 import { parentBytes } from './parentBytes.js';
-import { partitionBanjoOps, partitionServer } from './partitionServer.js';
 import { VolumeControl } from './volumeControl.js';
 import { VolumeDevice } from './volumeDevice.js';
 import { volumeNodeName, volumeProperties } from './volumeNode.js';

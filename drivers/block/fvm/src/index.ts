@@ -42,17 +42,23 @@ export { checkExtend, checkShrink } from './volumeChecks.js';
 export { volumeServer, volumeBanjoOps } from './volumeServer.js';
 export { ChangeGate } from './changeGate.js';
 export { parentBytes, type ParentBytes } from './parentBytes.js';
-export { blockServer, blockBanjoOps, type BlockDevice } from './blockServer.js';
-export { partitionServer, partitionBanjoOps, type PartitionIdentity } from './partitionServer.js';
+// The forwarding pieces shared with gpt and zxcrypt (@fdf/block-lib), re-exported.
 export {
+  blockServer,
+  blockBanjoOps,
+  partitionServer,
+  partitionBanjoOps,
   banjoParent,
   connectParentBlock,
   fidlParent,
   isOffered,
   offeredInstance,
   queueAsync,
+  readBlocks,
+  writeBlocks,
+  type BlockDevice,
+  type PartitionIdentity,
   type OfferedInstance,
   type OpCompletion,
   type ParentBlock,
-} from './parentBlock.js';
-export { readBlocks, writeBlocks } from './parentIo.js';
+} from '@fdf/block-lib';

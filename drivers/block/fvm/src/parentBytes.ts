@@ -5,11 +5,10 @@
  * metadata copies start and end on 8192-byte boundaries and the driver only
  * runs on block sizes dividing 8192.
  */
+import { readBlocks, writeBlocks, type ParentBlock } from '@fdf/block-lib';
 import type { DriverCounters } from '@fdf/framework';
 import { Status, StatusError } from '@fdf/zx';
 import type { FvmRead, FvmWrite } from './format/types.js';
-import type { ParentBlock } from './parentBlock.js';
-import { readBlocks, writeBlocks } from './parentIo.js';
 
 export interface ParentBytes {
   readonly read: FvmRead;

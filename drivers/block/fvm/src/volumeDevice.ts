@@ -13,14 +13,13 @@
  *   forwarded.
  */
 import { block } from '@fdf/bindings';
+import type { BlockDevice, OpCompletion, ParentBlock } from '@fdf/block-lib';
 import type { DriverCounters } from '@fdf/framework';
 import type { Arena } from '@fdf/runtime';
 import { Status, StatusError, Vmo } from '@fdf/zx';
-import type { BlockDevice } from './blockServer.js';
 import type { ChangeGate } from './changeGate.js';
 import type { Fvm } from './format/fvm.js';
 import type { PhysicalExtent } from './format/mapOp.js';
-import type { OpCompletion, ParentBlock } from './parentBlock.js';
 
 /** The ops the slice map applies to: reads, writes and trims. */
 type MappedOp = Exclude<block.BlockOp, { $tag: 'flush' }>;

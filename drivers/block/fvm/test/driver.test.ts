@@ -1,9 +1,8 @@
 import { block, blockBanjo } from '@fdf/bindings';
+import { MemoryDisk, TestStack, plaintext, run, rwOp, sameBytes } from '@fdf/block-lib/testing';
 import type { DriverVariant } from '@fdf/framework';
 import { Status, StatusError, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestStack } from '../../gpt/test/driverHarness.js';
-import { MemoryDisk, plaintext, run, rwOp, sameBytes } from '../../gpt/test/driverMemoryDisk.js';
 import {
   FvmDriver,
   MAX_VSLICES,

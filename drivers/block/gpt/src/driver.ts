@@ -10,17 +10,23 @@
  * forwarding logic (PartitionDevice) is the same object in both.
  */
 import { block, blockBanjo } from '@fdf/bindings';
+import {
+  blockBanjoOps,
+  blockServer,
+  connectParentBlock,
+  partitionBanjoOps,
+  partitionServer,
+  readBlocks,
+  type ParentBlock,
+  type PartitionIdentity,
+} from '@fdf/block-lib';
 import { DriverBase } from '@fdf/framework';
 import { Status, StatusError } from '@fdf/zx';
-import { blockBanjoOps, blockServer } from './blockServer.js';
 import { encodeGuid } from './format/guid.js';
 import { readGptAsync, type GptTable } from './format/reader.js';
 import type { GptPartition } from './format/entries.js';
-import { connectParentBlock, type ParentBlock } from './parentBlock.js';
-import { readBlocks } from './parentIo.js';
 import { PartitionDevice } from './partitionDevice.js';
 import { partitionNodeName, partitionProperties } from './partitionNode.js';
-import { partitionBanjoOps, partitionServer, type PartitionIdentity } from './partitionServer.js';
 
 export class GptDriver extends DriverBase {
   #table: GptTable | undefined;

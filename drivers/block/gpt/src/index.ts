@@ -7,24 +7,30 @@ export * from './format/index.js';
 // The driver: one child node per partition, Block + Partition, in both variants.
 export { GptDriver } from './driver.js';
 export {
-  BLOCK_BIND_PROTOCOL,
   PARTITION_BIND_PROTOCOL,
   PartitionProperty,
   partitionNodeName,
   partitionProperties,
 } from './partitionNode.js';
 export { PartitionDevice } from './partitionDevice.js';
-export { blockServer, blockBanjoOps, type BlockDevice } from './blockServer.js';
-export { partitionServer, partitionBanjoOps, type PartitionIdentity } from './partitionServer.js';
+// The forwarding pieces shared with fvm and zxcrypt (@fdf/block-lib), re-exported.
 export {
+  BLOCK_BIND_PROTOCOL,
+  blockServer,
+  blockBanjoOps,
+  partitionServer,
+  partitionBanjoOps,
   banjoParent,
   connectParentBlock,
   fidlParent,
   isOffered,
   offeredInstance,
   queueAsync,
+  readBlocks,
+  writeBlocks,
+  type BlockDevice,
+  type PartitionIdentity,
   type OfferedInstance,
   type OpCompletion,
   type ParentBlock,
-} from './parentBlock.js';
-export { readBlocks, writeBlocks } from './parentIo.js';
+} from '@fdf/block-lib';

@@ -7,12 +7,11 @@
  * as it sent it.
  */
 import { block } from '@fdf/bindings';
+import type { BlockDevice, OpCompletion, ParentBlock } from '@fdf/block-lib';
 import type { DriverCounters } from '@fdf/framework';
 import type { Arena } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
-import type { BlockDevice } from './blockServer.js';
 import { partitionBlockCount, toDeviceBlock, type PartitionRange } from './format/bounds.js';
-import type { OpCompletion, ParentBlock } from './parentBlock.js';
 
 export class PartitionDevice implements BlockDevice {
   readonly #parent: ParentBlock;

@@ -6,8 +6,6 @@
 import type { PropertyValue } from '@fdf/framework';
 import type { GptPartition } from './format/entries.js';
 
-/** fuchsia.BIND_PROTOCOL of the block device gpt binds to (block-core's child). */
-export const BLOCK_BIND_PROTOCOL = 'fuchsia.block.BIND_PROTOCOL.BLOCK';
 /** fuchsia.BIND_PROTOCOL of the nodes gpt adds. */
 export const PARTITION_BIND_PROTOCOL = 'fuchsia.block.BIND_PROTOCOL.PARTITION';
 

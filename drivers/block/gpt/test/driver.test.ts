@@ -1,4 +1,5 @@
 import { block, blockBanjo } from '@fdf/bindings';
+import { MemoryDisk, TestStack, plaintext, run, rwOp } from '@fdf/block-lib/testing';
 import type { DriverVariant } from '@fdf/framework';
 import { Status, StatusError, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,8 +13,6 @@ import {
   type GptPartition,
 } from '../src/index.js';
 import { DISK, sequentialGuids } from './craft.js';
-import { TestStack } from './driverHarness.js';
-import { MemoryDisk, plaintext, run, rwOp } from './driverMemoryDisk.js';
 
 const BS = 512;
 const MIB = BigInt((1024 * 1024) / BS);

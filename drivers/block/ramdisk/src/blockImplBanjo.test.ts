@@ -1,8 +1,4 @@
 import { blockBanjo } from '@fdf/bindings';
-import { Status, Vmo } from '@fdf/zx';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ramdiskBanjo } from './blockImplBanjo.js';
-import { RamdiskDevice } from './ramdiskDevice.js';
 import {
   fakeTimeEnv,
   patternVmo,
@@ -10,7 +6,11 @@ import {
   resetRuntime,
   sha256,
   writeOp,
-} from './__tests__/fixtures.js';
+} from '@fdf/block-lib/testing';
+import { Status, Vmo } from '@fdf/zx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ramdiskBanjo } from './blockImplBanjo.js';
+import { RamdiskDevice } from './ramdiskDevice.js';
 
 afterEach(resetRuntime);
 
@@ -41,7 +41,7 @@ describe('ramdiskBanjo: the Banjo BlockImpl table', () => {
   });
 
   it('with a timing model the callback runs later, on the dispatcher', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: 512, blockCount: 4, timing: { latencyMs: 1 } },
       { dispatcher: t.dispatcher },

@@ -1,11 +1,4 @@
 import { block } from '@fdf/bindings';
-import { bindDriverServer, createDriverClient } from '@fdf/fidl';
-import { Arena, Channel, arenaPoolStats, env, type Dispatcher } from '@fdf/runtime';
-import { Status, Vmo } from '@fdf/zx';
-import { afterEach, describe, expect, it } from 'vitest';
-import { blockImplServer } from './blockImplServer.js';
-import { RamdiskDevice, type RamdiskOptions } from './ramdiskDevice.js';
-import type { RamdiskConfig } from './config.js';
 import {
   fakeTimeEnv,
   flushOp,
@@ -14,7 +7,14 @@ import {
   resetRuntime,
   sha256,
   writeOp,
-} from './__tests__/fixtures.js';
+} from '@fdf/block-lib/testing';
+import { bindDriverServer, createDriverClient } from '@fdf/fidl';
+import { Arena, Channel, arenaPoolStats, env, type Dispatcher } from '@fdf/runtime';
+import { Status, Vmo } from '@fdf/zx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockImplServer } from './blockImplServer.js';
+import { RamdiskDevice, type RamdiskOptions } from './ramdiskDevice.js';
+import type { RamdiskConfig } from './config.js';
 
 afterEach(resetRuntime);
 
@@ -105,7 +105,7 @@ describe('blockImplServer: BlockImpl over the Driver transport', () => {
   });
 
   it('with a timing model the reply comes at the modeled time (fake time)', async () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const { client } = connect(
       { blockSize: 512, blockCount: 16, timing: { latencyMs: 3, bandwidthMiBps: 1 } },
       t.dispatcher,
@@ -124,7 +124,7 @@ describe('blockImplServer: BlockImpl over the Driver transport', () => {
   });
 
   it('a client that closes before a delayed completion does not break the server', async () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const { client, device } = connect(
       { blockSize: 512, blockCount: 16, timing: { latencyMs: 3 } },
       t.dispatcher,

@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { block, blockBanjo } from '@fdf/bindings';
+import {
+  flushOp,
+  patternVmo,
+  readOp,
+  resetRuntime,
+  testHost,
+  writeOp,
+  type TestHost,
+} from '@fdf/block-lib/testing';
 import { createDriverClient } from '@fdf/fidl';
 import {
   evaluateBindRules,
@@ -11,8 +20,6 @@ import { Channel, env } from '@fdf/runtime';
 import { Status, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK_IMPL_BIND_PROTOCOL, RamdiskDriver } from './driver.js';
-import { flushOp, patternVmo, readOp, resetRuntime, writeOp } from './__tests__/fixtures.js';
-import { testHost, type TestHost } from './__tests__/testHost.js';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 

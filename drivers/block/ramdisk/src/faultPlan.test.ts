@@ -1,6 +1,3 @@
-import { Status, StatusError, Vmo } from '@fdf/zx';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RamdiskDevice } from './ramdiskDevice.js';
 import {
   fakeTimeEnv,
   flushOp,
@@ -10,7 +7,10 @@ import {
   resetRuntime,
   trimOp,
   writeOp,
-} from './__tests__/fixtures.js';
+} from '@fdf/block-lib/testing';
+import { Status, StatusError, Vmo } from '@fdf/zx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RamdiskDevice } from './ramdiskDevice.js';
 
 afterEach(resetRuntime);
 
@@ -75,7 +75,7 @@ describe('fault injection: I/O errors', () => {
   });
 
   it('a faulty op still takes its modeled time', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       {
         blockSize: BS,
@@ -94,7 +94,7 @@ describe('fault injection: I/O errors', () => {
 
 describe('fault injection: latency spikes', () => {
   it('every Nth op gets the extra delay', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       {
         blockSize: BS,
@@ -115,7 +115,7 @@ describe('fault injection: latency spikes', () => {
   });
 
   it('ops touching the given blocks get the extra delay, even without a timing model', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       {
         blockSize: BS,
@@ -178,7 +178,7 @@ describe('fault injection: disappearing', () => {
   });
 
   it('ops in flight when the device goes away fail with ERR_IO_NOT_PRESENT at their time', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     let removals = 0;
     const device = new RamdiskDevice(
       {

@@ -1,10 +1,9 @@
 import { block } from '@fdf/bindings';
+import { Rng, fakeTimeEnv, flushOp, resetRuntime, rw, trimOp } from '@fdf/block-lib/testing';
 import { Status, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RamdiskFaults, RamdiskTiming } from './config.js';
 import { RamdiskDevice } from './ramdiskDevice.js';
-import { fakeTimeEnv, flushOp, resetRuntime, rw, trimOp } from './__tests__/fixtures.js';
-import { Rng } from './__tests__/random.js';
 
 afterEach(resetRuntime);
 
@@ -33,7 +32,7 @@ describe('RamdiskDevice: randomized ops and faults', () => {
     'seed %i: every op completes exactly once; successful reads see exactly what was written',
     (seed) => {
       const rng = new Rng(seed);
-      const t = fakeTimeEnv();
+      const t = fakeTimeEnv('ramdisk');
       const timing: RamdiskTiming | undefined = rng.chance(0.7)
         ? { latencyMs: rng.int(0, 5), bandwidthMiBps: rng.pick([1, 16, 256]) }
         : undefined;

@@ -1,7 +1,4 @@
 import { block } from '@fdf/bindings';
-import { Status, StatusError, Vmo, ZX_RIGHT_MAP, ZX_RIGHT_READ, ZX_RIGHT_TRANSFER } from '@fdf/zx';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RamdiskDevice } from './ramdiskDevice.js';
 import {
   flushOp,
   patternVmo,
@@ -12,7 +9,10 @@ import {
   sha256,
   trimOp,
   writeOp,
-} from './__tests__/fixtures.js';
+} from '@fdf/block-lib/testing';
+import { Status, StatusError, Vmo, ZX_RIGHT_MAP, ZX_RIGHT_READ, ZX_RIGHT_TRANSFER } from '@fdf/zx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RamdiskDevice } from './ramdiskDevice.js';
 
 afterEach(resetRuntime);
 

@@ -1,6 +1,3 @@
-import { Status, Vmo } from '@fdf/zx';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RamdiskDevice } from './ramdiskDevice.js';
 import {
   fakeTimeEnv,
   flushOp,
@@ -10,7 +7,10 @@ import {
   resetRuntime,
   trimOp,
   writeOp,
-} from './__tests__/fixtures.js';
+} from '@fdf/block-lib/testing';
+import { Status, Vmo } from '@fdf/zx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RamdiskDevice } from './ramdiskDevice.js';
 
 afterEach(resetRuntime);
 
@@ -21,7 +21,7 @@ const TRANSFER_8 = (8 * BS * 1000) / (4 * 1024 * 1024);
 
 describe('timing model (fake time)', () => {
   it('a lone op completes exactly at latency + bytes / bandwidth, not a moment before', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: TIMING },
       { dispatcher: t.dispatcher },
@@ -42,7 +42,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('latency only, without a bandwidth: every op takes latencyMs', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: { latencyMs: 5 } },
       { dispatcher: t.dispatcher },
@@ -55,7 +55,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('concurrent ops overlap their latency and share the bandwidth', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: TIMING },
       { dispatcher: t.dispatcher },
@@ -70,7 +70,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('FLUSH waits for transfers already on the bus; TRIM does not', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: TIMING },
       { dispatcher: t.dispatcher },
@@ -104,7 +104,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('refused ops complete at once even with a timing model', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 8, timing: TIMING },
       { dispatcher: t.dispatcher },
@@ -115,7 +115,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('cancelPending completes ops in flight with ERR_CANCELED and their timers never fire', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: TIMING },
       { dispatcher: t.dispatcher },
@@ -133,7 +133,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('an op queued after the dispatcher shut down completes with ERR_CANCELED', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: TIMING },
       { dispatcher: t.dispatcher },
@@ -146,7 +146,7 @@ describe('timing model (fake time)', () => {
   });
 
   it('a record reused from the pool completes its new op, not the old one', () => {
-    const t = fakeTimeEnv();
+    const t = fakeTimeEnv('ramdisk');
     const device = new RamdiskDevice(
       { blockSize: BS, blockCount: 64, timing: { latencyMs: 1 } },
       { dispatcher: t.dispatcher },

@@ -16,12 +16,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { block } from '@fdf/bindings';
+import type { BlockDevice, OpCompletion, ParentBlock } from '@fdf/block-lib';
 import type { DriverCounters } from '@fdf/framework';
 import type { Arena } from '@fdf/runtime';
 import { Status, StatusError, Vmo } from '@fdf/zx';
-import type { BlockDevice } from './blockServer.js';
 import { decryptBlocks, encryptBlocks } from './format/xts.js';
-import type { OpCompletion, ParentBlock } from './parentBlock.js';
 import type { ShadowPool } from './shadowPool.js';
 
 type ReadWrite = block.BlockReadWrite;

@@ -11,16 +11,14 @@
  * the same CryptDevice.
  */
 import { block, blockBanjo } from '@fdf/bindings';
+import { blockBanjoOps, blockServer, connectParentBlock, readBlocks } from '@fdf/block-lib';
 import { DriverBase } from '@fdf/framework';
 import { Status, StatusError } from '@fdf/zx';
-import { blockBanjoOps, blockServer } from './blockServer.js';
 import { CryptDevice } from './cryptDevice.js';
 import { METADATA_BLOCKS } from './format/constants.js';
 import { zxcryptGeometry, type ZxcryptGeometry } from './format/geometry.js';
 import { unseal } from './format/volume.js';
 import { prepareDataKey } from './format/xts.js';
-import { connectParentBlock } from './parentBlock.js';
-import { readBlocks } from './parentIo.js';
 import { parentSliceSize } from './parentVolume.js';
 import { keyFromNode } from './rootKey.js';
 import { ShadowPool } from './shadowPool.js';

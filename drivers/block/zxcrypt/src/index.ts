@@ -24,16 +24,20 @@ export { ShadowPool } from './shadowPool.js';
 export { keyFromNode, ZxcryptProperty, type ZxcryptKey } from './rootKey.js';
 export { parentSliceSize } from './parentVolume.js';
 export { UNSEALED_BIND_PROTOCOL, UNSEALED_NODE, unsealedProperties } from './unsealedNode.js';
-export { blockServer, blockBanjoOps, type BlockDevice } from './blockServer.js';
+// The forwarding pieces shared with gpt and fvm (@fdf/block-lib), re-exported.
 export {
+  blockServer,
+  blockBanjoOps,
   banjoParent,
   connectParentBlock,
   fidlParent,
   isOffered,
   offeredInstance,
   queueAsync,
+  readBlocks,
+  writeBlocks,
+  type BlockDevice,
   type OfferedInstance,
   type OpCompletion,
   type ParentBlock,
-} from './parentBlock.js';
-export { readBlocks, writeBlocks } from './parentIo.js';
+} from '@fdf/block-lib';

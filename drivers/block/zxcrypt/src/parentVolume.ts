@@ -4,9 +4,9 @@
  * Volume protocol the same way), so the formatter and the driver must agree.
  */
 import { block, blockBanjo } from '@fdf/bindings';
+import { isOffered, offeredInstance } from '@fdf/block-lib';
 import type { DriverBase } from '@fdf/framework';
 import { StatusError } from '@fdf/zx';
-import { isOffered, offeredInstance } from './parentBlock.js';
 
 /** The parent's FVM slice size in bytes, or undefined when the parent is not a volume. */
 export async function parentSliceSize(driver: DriverBase): Promise<number | undefined> {

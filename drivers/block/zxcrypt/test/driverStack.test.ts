@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { block } from '@fdf/bindings';
+import { MemoryDisk, TestStack, plaintext, run, rwOp, sameBytes } from '@fdf/block-lib/testing';
 import type { DriverVariant } from '@fdf/framework';
 import { Status, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,8 +13,6 @@ import {
   writeGpt,
 } from '../../gpt/src/index.js';
 import { DISK, sequentialGuids } from '../../gpt/test/craft.js';
-import { TestStack } from '../../gpt/test/driverHarness.js';
-import { MemoryDisk, plaintext, run, rwOp, sameBytes } from '../../gpt/test/driverMemoryDisk.js';
 import { ZxcryptDriver, formatZxcrypt } from '../src/index.js';
 
 const BS = 512;
@@ -195,21 +193,5 @@ describe('gpt -> fvm -> zxcrypt over one memory disk', () => {
     // The write and the read across the slice gap were split by fvm.
     expect(banjo.splits).toBe(2);
     for (const outcome of Object.values(outcomes)) expect(outcome).toEqual(banjo);
-  });
-});
-
-describe('the forwarding files copied between gpt, fvm and zxcrypt', () => {
-  const root = new URL('../../', import.meta.url);
-  const read = (pkg: string, file: string): string =>
-    readFileSync(new URL(`${pkg}/src/${file}`, root), 'utf8');
-  it.each(['parentBlock.ts', 'parentIo.ts', 'blockServer.ts'])(
-    '%s is the same in all three',
-    (file) => {
-      expect(read('fvm', file)).toBe(read('gpt', file));
-      expect(read('zxcrypt', file)).toBe(read('gpt', file));
-    },
-  );
-  it('partitionServer.ts is the same in gpt and fvm', () => {
-    expect(read('fvm', 'partitionServer.ts')).toBe(read('gpt', 'partitionServer.ts'));
   });
 });

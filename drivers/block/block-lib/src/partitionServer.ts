@@ -2,9 +2,7 @@
  * fdf.block/Partition: who a partition is (type GUID, instance GUID, name),
  * served from what the driver read at start, in both variants.
  *
- * gpt and fvm each hold an identical copy of this file (driver packages do
- * not depend on one another); zxcrypt's driverStack test checks that the
- * copies agree.
+ * Shared by gpt and fvm.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import type { Result } from '@fdf/fidl';

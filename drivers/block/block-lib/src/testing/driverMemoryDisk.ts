@@ -9,7 +9,7 @@ import { block, blockBanjo } from '@fdf/bindings';
 import { OutgoingDirectory } from '@fdf/framework';
 import { env, type Dispatcher } from '@fdf/runtime';
 import { Status, Vmo } from '@fdf/zx';
-import { BLOCK_BIND_PROTOCOL } from '../src/index.js';
+import { BLOCK_BIND_PROTOCOL } from '../index.js';
 import type { TestStack } from './driverHarness.js';
 
 export interface LoggedOp {

@@ -1,4 +1,4 @@
-/** Op builders and a fake-time runtime for block-core's tests. */
+/** Op builders, a completion recorder and a fake-time dispatcher for the ramdisk and block-core tests. */
 import { createHash } from 'node:crypto';
 import { block } from '@fdf/bindings';
 import { env, FakeClock, type Dispatcher } from '@fdf/runtime';
@@ -22,10 +22,20 @@ export function rw(
   });
 }
 
-export const readOp = (vmo: Vmo, length: number, dev: number, at = 0, flags = 0) =>
-  rw(block.BlockOpcode.READ, vmo, length, dev, at, flags);
-export const writeOp = (vmo: Vmo, length: number, dev: number, at = 0, flags = 0) =>
-  rw(block.BlockOpcode.WRITE, vmo, length, dev, at, flags);
+export const readOp = (
+  vmo: Vmo,
+  length: number,
+  dev: number | bigint,
+  at: number | bigint = 0,
+  flags = 0,
+) => rw(block.BlockOpcode.READ, vmo, length, dev, at, flags);
+export const writeOp = (
+  vmo: Vmo,
+  length: number,
+  dev: number | bigint,
+  at: number | bigint = 0,
+  flags = 0,
+) => rw(block.BlockOpcode.WRITE, vmo, length, dev, at, flags);
 export const trimOp = (length: number, dev: number): block.BlockOp =>
   block.BlockOp.trim({
     command: { opcode: block.BlockOpcode.TRIM, flags: 0 },
@@ -41,6 +51,7 @@ export interface Completed {
   at: number;
 }
 
+/** A completion callback that records what completed, when (env.now()), and in which order. */
 export function recorder(): {
   done: Completed[];
   complete: (status: Status, op: block.BlockOp) => void;
@@ -49,6 +60,7 @@ export function recorder(): {
   return { done, complete: (status, op) => done.push({ status, op, at: env.now() }) };
 }
 
+/** A VMO filled with deterministic bytes from `seed`. */
 export function patternVmo(size: number, seed: number): Vmo {
   const vmo = Vmo.create(size);
   const view = vmo.view();
@@ -69,20 +81,35 @@ export function sha256(bytes: Uint8Array): string {
 export interface FakeTimeEnv {
   clock: FakeClock;
   dispatcher: Dispatcher;
+  /** Moves time and runs what came due. */
   advance(ms: number): void;
+  /**
+   * Moves time in steps of `stepMs` (a power of two, so sums stay exact)
+   * until `ms` have passed, running what comes due at each step: callbacks
+   * see the time they were due at, to the step.
+   */
+  step(ms: number, stepMs?: number): void;
 }
 
-export function fakeTimeEnv(): FakeTimeEnv {
+/** A fresh runtime with fake time and a dispatcher owned by a pretend driver named `name`. */
+export function fakeTimeEnv(name = 'device'): FakeTimeEnv {
   env.reset();
   const clock = new FakeClock(0);
   env.setClock(clock);
-  const dispatcher = env.createDispatcherWithOwner({ name: 'device' }, { name: 'device' });
+  const dispatcher = env.createDispatcherWithOwner({ name }, { name });
   return {
     clock,
     dispatcher,
     advance(ms) {
       clock.advance(ms);
       env.runUntilIdle();
+    },
+    step(ms, stepMs = 1 / 128) {
+      const end = clock.now() + ms;
+      while (clock.now() < end) {
+        clock.advance(Math.min(stepMs, end - clock.now()));
+        env.runUntilIdle();
+      }
     },
   };
 }

@@ -4,9 +4,7 @@
  * rarely (metadata). Each call uses its own VMO: these are not the data
  * path, which forwards the client's ops and VMOs instead.
  *
- * gpt, fvm and zxcrypt each hold an identical copy of this file (driver
- * packages do not depend on one another); zxcrypt's driverStack test checks
- * that the copies agree.
+ * Shared by gpt, fvm and zxcrypt.
  */
 import { block } from '@fdf/bindings';
 import { Vmo } from '@fdf/zx';

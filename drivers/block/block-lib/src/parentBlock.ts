@@ -12,14 +12,15 @@
  * an op split in several parts) stays usable, and `returnVmo` closes what
  * came back.
  *
- * gpt, fvm and zxcrypt each hold an identical copy of this file (driver
- * packages do not depend on one another); zxcrypt's driverStack test checks
- * that the copies agree.
+ * Shared by gpt, fvm and zxcrypt.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import { serviceName, type DriverBase, type ServiceTransport } from '@fdf/framework';
 import type { Arena } from '@fdf/runtime';
 import { Status, StatusError, statusName, type Handle, type Vmo } from '@fdf/zx';
+
+/** fuchsia.BIND_PROTOCOL of a block device with no partition layer above it yet (block-core's child). */
+export const BLOCK_BIND_PROTOCOL = 'fuchsia.block.BIND_PROTOCOL.BLOCK';
 
 /** How an op comes back: its status and the op as the parent returned it. */
 export type OpCompletion = (status: Status, op: block.BlockOp) => void;

@@ -6,7 +6,7 @@
  * which driver binds where; `driverManifest.test.ts` checks separately that
  * the bind rules pick the same nodes.
  *
- * Used by the gpt, fvm and zxcrypt tests (the latter two import it by path).
+ * Used by the gpt, fvm and zxcrypt tests.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import { createDriverClient, type ProtocolDescriptor } from '@fdf/fidl';
@@ -27,7 +27,7 @@ import {
 } from '@fdf/framework';
 import { Channel, env, FakeClock, type Dispatcher } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
-import { banjoParent, fidlParent, type ParentBlock } from '../src/index.js';
+import { banjoParent, fidlParent, type ParentBlock } from '../index.js';
 
 interface TestNode {
   readonly info: NodeInfo;

@@ -1,7 +1,8 @@
 /**
- * Runs drivers of this package in a real DriverHost in this thread, with a
- * fake manager link that records child nodes and logs. (@fdf/testing's
- * harness does this too, but is not a dependency of this package.)
+ * Runs a driver in a real DriverHost in this thread, with a fake manager
+ * link that records child nodes and logs (the ramdisk and block-core tests).
+ * (@fdf/testing's harness does this too, but is not a dependency of the
+ * block packages.)
  */
 import {
   DriverHost,

@@ -5,9 +5,7 @@
  * hosts) and the Banjo function table only adapt the calling convention, so
  * the logic is written once.
  *
- * gpt, fvm and zxcrypt each hold an identical copy of this file (driver
- * packages do not depend on one another); zxcrypt's driverStack test checks
- * that the copies agree.
+ * Shared by gpt, fvm and zxcrypt.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import type { Arena } from '@fdf/runtime';
