@@ -68,3 +68,33 @@ export {
 } from './workload.js';
 export { LatencyHistogram, type LatencySummary } from './latencyHistogram.js';
 export { Prng } from './prng.js';
+
+// The drivers: block-server, the block-client workload driver, and the ramdisk over a disk image.
+export {
+  BlockServerDriver,
+  BlockServerProperty,
+  FIFO_BIND_PROTOCOL,
+  FIFO_NODE,
+  serverOptions,
+} from './driver.js';
+export { BlockClientDriver } from './workloadDriver.js';
+export { ImageRamdiskDriver } from './imageRamdiskDriver.js';
+export {
+  Connector,
+  type ConnectorClient,
+  type ConnectorServer,
+} from './generated/fdf.blockserver.js';
+export { connectParentDevice, banjoDevice, fidlDevice, type ParentDevice } from './parentDevice.js';
+// Reaching a running workload from a tool or test, and giving a board a disk the caller owns.
+export {
+  ProgressCell,
+  ReportCell,
+  WORKLOAD_PHASES,
+  type CellPhase,
+  type ProgressSnapshot,
+} from './sharedCells.js';
+export { createDiskVmo, diskDevice, withDiskStorage } from './boardDisk.js';
+export { formatDiskImage, hasGpt, seededGuid, type DiskImageLayout } from './diskImage.js';
+export { parseDiskImageConfig, type DiskImageConfig } from './diskImageConfig.js';
+export type { CallCounts } from './countingTarget.js';
+export type { StressReport } from './stressWorkload.js';
