@@ -20,12 +20,35 @@ export interface BenchCase {
 
 export interface BenchSuite {
   title: string;
-  /** Builds the cases; may start workers and allocate state. */
+  /** Builds the cases; may start workers and allocate state. A suite with `run` has none. */
   cases(): Promise<BenchCase[]>;
+  /**
+   * For a suite that measures its own way rather than ns per call (the block
+   * suite: IOPS and latency percentiles per cell): runs instead of the cases
+   * and prints its own table; `notes` then gets no results.
+   */
+  run?(options: SuiteRunOptions): Promise<void>;
+  /** `--json` records in the suite's own shape; without it, its BenchResults are written. */
+  jsonRecords?(): readonly object[];
   /** Releases workers and state; runs once after every case was measured. */
   dispose?(): Promise<void>;
   /** Lines printed under the table: what the ratios mean, targets. */
   notes?(results: BenchResult[]): string[];
+}
+
+/** What `pnpm bench` hands to a suite's `run`: the command line's options. */
+export interface SuiteRunOptions {
+  /** `--time` in ms when given; each suite has its own default. */
+  timeMs: number | undefined;
+  /** `--quick`: a smaller matrix, for a fast look. */
+  quick: boolean;
+  /** `--svg FILE`, resolved; undefined: the suite's default file. */
+  svg: string | undefined;
+  /** False with `--no-crypt`. */
+  crypt: boolean;
+  /** A path as the user typed it, resolved from where the command was started. */
+  resolvePath(path: string): string;
+  onProgress(label: string): void;
 }
 
 export interface BenchResult {
