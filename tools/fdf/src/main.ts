@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { StatusError } from '@fdf/zx';
+import { registerBlockCommands } from './commands/block.js';
 import { registerBoardCommands } from './commands/board.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDispatcherCommands } from './commands/dispatcher.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerHostCommands(program);
   registerDriverCommands(program);
   registerDispatcherCommands(program);
+  registerBlockCommands(program);
   return program;
 }
 
