@@ -27,7 +27,7 @@ import {
   type RamdiskConfig,
   type RamdiskFaults,
 } from '@fdf/block-ramdisk';
-import { DriverBase, type WorkloadResult } from '@fdf/framework';
+import { DriverBase, type ChildNode, type WorkloadResult } from '@fdf/framework';
 import {
   Status,
   StatusError,
@@ -44,6 +44,7 @@ const LOGGED_ERRORS = 10;
 
 export class ImageRamdiskDriver extends DriverBase {
   #ramdisk: RamdiskDevice | null = null;
+  #child: ChildNode | null = null;
   #errorsLogged = 0;
 
   get ramdisk(): RamdiskDevice | null {
@@ -83,10 +84,7 @@ export class ImageRamdiskDriver extends DriverBase {
       dispatcher: this.dispatcher,
       storage: disk,
       counters: this.counters,
-      onRemoved: () =>
-        this.logger.warn(
-          'the device disappeared: every further op fails with ZX_ERR_IO_NOT_PRESENT',
-        ),
+      onRemoved: () => this.#onRemoved(),
       onError: (err) => this.#logError(err),
     });
     this.#ramdisk = ramdisk;
@@ -95,7 +93,7 @@ export class ImageRamdiskDriver extends DriverBase {
         ? this.outgoing.addBanjo(blockBanjo.BlockImpl, ramdiskBanjoOps, ramdisk)
         : this.outgoing.addService(block.BlockImpl, blockImplServer(ramdisk));
     this.addWorkload('inject-faults', (params) => this.#injectFaults(params));
-    await this.node.addChild({
+    this.#child = await this.node.addChild({
       name: 'block',
       properties: { 'fuchsia.BIND_PROTOCOL': BLOCK_IMPL_BIND_PROTOCOL },
       offers: [offer],
@@ -127,6 +125,18 @@ export class ImageRamdiskDriver extends DriverBase {
     return Promise.resolve({
       ops: 0,
       summary: `faults installed: ${f.ioErrors.length} I/O error ranges, ${f.latencySpikes.length} latency spikes, ${f.disappear === null ? 'no removal' : `removal after ${f.disappear.afterOps} ops`}`,
+    });
+  }
+
+  /** As on an unplug: the block node goes, and the drivers above it stop, children first. */
+  #onRemoved(): void {
+    this.logger.warn(
+      'the device disappeared: every further op fails with ZX_ERR_IO_NOT_PRESENT; removing the block node',
+    );
+    const child = this.#child;
+    this.#child = null;
+    child?.remove().catch((err: unknown) => {
+      this.logger.error(`could not remove the block node: ${String(err)}`);
     });
   }
 

@@ -132,4 +132,33 @@ describe('randomized faults under splits and groups', () => {
     const { result } = await runClient(manager, 'rw', { ops: 500, seed: 9 });
     expect(result.summary).toMatch(/verification OK .* 0 mismatches, 0 errors\)$/);
   });
+
+  it('completes every call when the disk disappears mid-run, and takes the stack down in order', async () => {
+    const progress = ProgressCell.create();
+    const running = runClient<StressReport>(manager, 'stress', {
+      ...RANGE,
+      ops: 100_000,
+      seed: 3,
+      progress: progress.buffer,
+    });
+    await progress.until((p) => p.phase === 'run' && p.done >= 200);
+    await manager.runWorkload('inject-faults', { disappear: { afterOps: 50 } });
+    const { report } = await running;
+    expect(report.mismatches).toBe(0);
+    expect(report.calls.settled).toBe(report.calls.issued);
+    expect(report.client).toMatchObject({ inFlight: 0, waiting: 0, unexpectedResponses: 0 });
+    // Which failure a pending call sees depends on what reaches the client first: the device's
+    // ZX_ERR_IO_NOT_PRESENT, or the stop of the stack above it (ZX_ERR_CANCELED); each call gets one.
+    expect(report.calls.failed).toBeGreaterThan(0);
+    const statuses = new Set(Object.keys(report.calls.byStatus));
+    for (const s of ['ZX_OK', 'ZX_ERR_IO_NOT_PRESENT', 'ZX_ERR_CANCELED', 'ZX_ERR_PEER_CLOSED']) {
+      statuses.delete(s);
+    }
+    expect([...statuses]).toEqual([]);
+    await manager.settled();
+    // The ramdisk removed its block node: everything above it stopped, the ramdisk stays.
+    expect(manager.drivers().map((d) => [d.driver, d.state])).toEqual([
+      ['image-ramdisk', 'running'],
+    ]);
+  });
 });
