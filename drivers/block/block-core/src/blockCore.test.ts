@@ -12,8 +12,9 @@ import {
   writeOp,
 } from '@fdf/block-lib/testing';
 import { Arena } from '@fdf/runtime';
-import { Status, StatusError, Vmo } from '@fdf/zx';
+import { Status, StatusError, Vmo, type Handle } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BlockImplPort } from './blockImplPort.js';
 import { BlockCore } from './blockCore.js';
 import { MemoryDevice } from './__tests__/memoryDevice.js';
 
@@ -332,5 +333,77 @@ describe('BlockCore: a port that throws', () => {
     c.queue(flushOp(), complete);
     expect(done.map((d) => d.status)).toEqual([Status.ERR_PEER_CLOSED]);
     expect(c.inFlight).toBe(0);
+  });
+});
+
+describe('BlockCore: lending the VMO to sub-ops (the port says how)', () => {
+  /** The device behind a port that lends duplicates and records what it lent and got back. */
+  function lendingPort(device: MemoryDevice, failAt = Infinity) {
+    const lent: Vmo[] = [];
+    const returned: Handle[] = [];
+    const port: BlockImplPort = {
+      query: () => device.query(),
+      queue: (op, complete, arena) => device.queue(op, complete, arena),
+      lending: {
+        lendVmo: (vmo) => {
+          if (lent.length === failAt) throw new StatusError(Status.ERR_NO_MEMORY, 'no handle');
+          const dup = vmo.duplicate();
+          lent.push(dup);
+          return dup;
+        },
+        returnVmo: (back, own) => {
+          returned.push(back);
+          if (back !== own && !back.closed) back.close();
+        },
+      },
+    };
+    return { port, lent, returned };
+  }
+
+  it('each sub-op carries a handle lent for it, given back once; the original keeps its own', () => {
+    const device = new MemoryDevice(BS, 64, 8 * BS);
+    const { port, lent, returned } = lendingPort(device);
+    const c = new BlockCore(port, device.query(), { splitDepth: 2 });
+    const src = patternVmo(32 * BS, 9);
+    const op = writeOp(src, 32, 4);
+    const { done, complete } = recorder();
+    c.queue(op, complete);
+    expect(done).toHaveLength(1);
+    expect(done[0]?.status).toBe(Status.OK);
+    expect(done[0]?.op).toBe(op);
+    expect(device.issued.map((i) => (i.op.$tag === 'rw' ? i.op.rw.vmo : null))).toEqual(lent);
+    expect(returned).toEqual(lent);
+    expect(lent.every((h) => h.closed)).toBe(true);
+    expect(src.closed).toBe(false);
+    expect(sha256(device.bytes.subarray(4 * BS, 36 * BS))).toBe(sha256(src.view()));
+  });
+
+  it('a sub-op that cannot be lent a handle stops the split: parts issued finish, then one error', () => {
+    const device = new MemoryDevice(BS, 64, 8 * BS);
+    device.mode = { kind: 'manual' };
+    const { port, lent, returned } = lendingPort(device, 2);
+    const c = new BlockCore(port, device.query(), { splitDepth: 4 });
+    const { done, complete } = recorder();
+    c.queue(readOp(Vmo.create(32 * BS), 32, 0), complete);
+    expect(device.waiting).toHaveLength(2);
+    expect(done).toHaveLength(0);
+    device.completeAll();
+    expect(done.map((d) => d.status)).toEqual([Status.ERR_NO_MEMORY]);
+    expect(returned).toEqual(lent);
+    expect(lent.every((h) => h.closed)).toBe(true);
+    expect(c.inFlight).toBe(0);
+    expect(c.stats().split).toEqual({ ops: 1, subOps: 2 });
+  });
+
+  it('refuses to split an op whose handle is not a VMO', () => {
+    const device = new MemoryDevice(BS, 64, 8 * BS);
+    const { core: c, errors } = core(device);
+    const op = writeOp(Vmo.create(32 * BS), 32, 0);
+    if (op.$tag === 'rw') op.rw.vmo = { closed: false } as unknown as Handle;
+    const { done, complete } = recorder();
+    c.queue(op, complete);
+    expect(done.map((d) => d.status)).toEqual([Status.ERR_WRONG_TYPE]);
+    expect(device.issued).toHaveLength(0);
+    expect(errors[0]?.message).toMatch(/not a VMO/);
   });
 });

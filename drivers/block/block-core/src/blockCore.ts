@@ -9,8 +9,9 @@
  * run before `queue` returns when the device below completes at once.
  */
 import { block } from '@fdf/bindings';
+import { vmoLending, type VmoLending } from '@fdf/block-lib';
 import { env, type Arena } from '@fdf/runtime';
-import { Status, StatusError } from '@fdf/zx';
+import { Status, StatusError, Vmo } from '@fdf/zx';
 import type { BlockCompletion, BlockImplPort } from './blockImplPort.js';
 import { BlockStats, type BlockStatsSnapshot, type CounterSink } from './blockStats.js';
 import { OpRecordPool, type OpRecord } from './opRecord.js';
@@ -31,6 +32,7 @@ export const DEFAULT_SPLIT_DEPTH = 4;
 
 export class BlockCore {
   readonly #port: BlockImplPort;
+  readonly #lending: VmoLending;
   readonly #device: block.BlockQueryResult;
   readonly #blockCount: number;
   readonly #blockSize: number;
@@ -76,6 +78,8 @@ export class BlockCore {
       );
     }
     this.#port = port;
+    // A port without a lending rule passes VMOs by reference (Banjo, Driver transport).
+    this.#lending = port.lending ?? vmoLending('driver');
     this.#device = device;
     this.#blockCount = Number(blockCount);
     this.#blockSize = blockSize;
@@ -131,7 +135,18 @@ export class BlockCore {
       bytes = rw.length * this.#blockSize;
       const moves = opcode === block.BlockOpcode.READ || opcode === block.BlockOpcode.WRITE;
       if (moves && rw.length > this.#maxBlocks) {
-        this.#split(op, rw, complete, arena, startMs, bytes);
+        if (!(rw.vmo instanceof Vmo)) {
+          const why =
+            'carries a handle that is not a VMO; block-core splits it into parts, each lent the VMO';
+          this.#refuse(
+            this.#error(Status.ERR_WRONG_TYPE, op, rw.length, rw.offsetDev, why),
+            op,
+            complete,
+            startMs,
+          );
+          return;
+        }
+        this.#split(op, rw, rw.vmo, complete, arena, startMs, bytes);
         return;
       }
     } else if (op.$tag === 'trim') {
@@ -168,6 +183,7 @@ export class BlockCore {
   #split(
     op: block.BlockOp,
     rw: block.BlockReadWrite,
+    vmo: Vmo,
     complete: BlockCompletion,
     arena: Arena | null,
     startMs: number,
@@ -176,6 +192,8 @@ export class BlockCore {
     this.#stats.split();
     const split = new SplitOp(
       rw,
+      vmo,
+      this.#lending,
       this.#maxBlocks,
       this.#depth,
       (sub, done) => {
@@ -185,6 +203,7 @@ export class BlockCore {
       (status) => {
         this.#stats.add(rw.command.opcode, status, bytes, this.#clock() - startMs);
         this.#inFlight--;
+        // The original op, with the caller's own VMO handle: no sub-op sent that one.
         complete(status, op);
       },
     );

@@ -5,6 +5,7 @@
  * both fit behind it; see banjoImplPort.ts and driverImplPort.ts.
  */
 import type { block } from '@fdf/bindings';
+import type { VmoLending } from '@fdf/block-lib';
 import type { Arena } from '@fdf/runtime';
 import type { Status } from '@fdf/zx';
 
@@ -19,4 +20,12 @@ export interface BlockImplPort {
    * Must not throw: a failure is a completion with a status.
    */
   queue(op: block.BlockOp, complete: BlockCompletion, arena: Arena | null): void;
+  /**
+   * How an op block-core makes itself (a part of a split op) carries the
+   * caller's VMO on this hop: block-lib's `vmoLending(transport)`. Absent
+   * means by reference (Banjo, Driver transport). Across hosts (Channel
+   * transport) a handle written into a message moves with it, so each part
+   * gets a duplicate and the handle its reply carries back is closed.
+   */
+  readonly lending?: VmoLending;
 }

@@ -10,11 +10,13 @@
  * table, which needs the device in the same host (`colocate: true`).
  */
 import { block, blockBanjo } from '@fdf/bindings';
+import { lastTransport } from '@fdf/block-lib';
 import { DriverBase } from '@fdf/framework';
 import type { StatusError } from '@fdf/zx';
 import { banjoImplPort } from './banjoImplPort.js';
 import { blockCoreBanjoOps } from './blockBanjo.js';
 import { BlockCore } from './blockCore.js';
+import type { BlockImplPort } from './blockImplPort.js';
 import { blockServer } from './blockServer.js';
 import { driverImplPort } from './driverImplPort.js';
 
@@ -37,7 +39,7 @@ export class BlockCoreDriver extends DriverBase {
     const banjo = this.variant === 'banjo';
     const port = banjo
       ? banjoImplPort(this.incoming.connectBanjo(blockBanjo.BlockImpl))
-      : driverImplPort(this.incoming.connect(block.BlockImpl));
+      : this.#driverPort();
     const core = await BlockCore.create(port, {
       counters: this.counters,
       onError: (err) => this.#logError(err),
@@ -57,6 +59,12 @@ export class BlockCoreDriver extends DriverBase {
         ? 'no transfer limit'
         : `ops above ${maxTransferSize} B are split`;
     this.logger.info(`${blockCount} blocks of ${blockSize} B, ${limit} (${this.variant} variant)`);
+  }
+
+  /** BlockImpl over the Driver transport in this host, the Channel transport across hosts. */
+  #driverPort(): BlockImplPort {
+    const client = this.incoming.connect(block.BlockImpl);
+    return driverImplPort(client, lastTransport(this));
   }
 
   #logError(err: StatusError): void {

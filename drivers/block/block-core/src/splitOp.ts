@@ -8,15 +8,26 @@
  * Completions may arrive inside `issue` (Banjo, an instant device); the
  * pump loop absorbs them instead of recursing, so a split of 10 000 sub-ops
  * does not grow the stack.
+ *
+ * VMOs: every sub-op carries the handle `lending` gives for this hop (the
+ * caller's VMO itself by reference, a duplicate across hosts, where a handle
+ * written into a message moves with it), and the handle each sub-op comes
+ * back with is given back to `lending`, which closes what is not the
+ * caller's. The caller's own handle is never sent, so the original op
+ * returns with it. A sub-op that cannot be lent a handle is not issued: the
+ * split stops with that status, as on a failed sub-op.
  */
 import { block } from '@fdf/bindings';
-import { Status } from '@fdf/zx';
+import type { VmoLending } from '@fdf/block-lib';
+import { Status, StatusError, type Vmo } from '@fdf/zx';
 import type { BlockCompletion } from './blockImplPort.js';
 
 const BARRIERS = block.BlockIoFlag.BARRIER_BEFORE | block.BlockIoFlag.BARRIER_AFTER;
 
 export class SplitOp {
   readonly #rw: block.BlockReadWrite;
+  readonly #vmo: Vmo;
+  readonly #lending: VmoLending;
   readonly #maxBlocks: number;
   readonly #depth: number;
   readonly #issue: (sub: block.BlockOp, complete: BlockCompletion) => void;
@@ -31,18 +42,23 @@ export class SplitOp {
 
   constructor(
     rw: block.BlockReadWrite,
+    vmo: Vmo,
+    lending: VmoLending,
     maxBlocks: number,
     depth: number,
     issue: (sub: block.BlockOp, complete: BlockCompletion) => void,
     done: (status: Status, subOps: number) => void,
   ) {
     this.#rw = rw;
+    this.#vmo = vmo;
+    this.#lending = lending;
     this.#maxBlocks = maxBlocks;
     this.#depth = depth;
     this.#issue = issue;
     this.#done = done;
     this.#count = Math.ceil(rw.length / maxBlocks);
-    this.#onSub = (status) => {
+    this.#onSub = (status, op) => {
+      if (op.$tag === 'rw') this.#lending.returnVmo(op.rw.vmo, this.#vmo);
       this.#inFlight--;
       if (status !== Status.OK && this.#status === Status.OK) this.#status = status;
       if (!this.#pumping) this.#pump();
@@ -61,7 +77,14 @@ export class SplitOp {
   #pump(): void {
     this.#pumping = true;
     while (this.#inFlight < this.#depth && this.#next < this.#count && this.#status === Status.OK) {
-      const sub = this.#sub(this.#next++);
+      let sub: block.BlockOp;
+      try {
+        sub = this.#sub(this.#next);
+      } catch (err) {
+        this.#status = StatusError.is(err) ? err.status : Status.ERR_INTERNAL;
+        break;
+      }
+      this.#next++;
       this.#inFlight++;
       this.#issue(sub, this.#onSub);
     }
@@ -73,7 +96,7 @@ export class SplitOp {
     }
   }
 
-  /** Sub-op `i`: the same command, VMO and extra, offsets advanced; barriers only at the ends. */
+  /** Sub-op `i`: the same command and extra, the VMO lent for this hop, offsets advanced; barriers only at the ends. */
   #sub(i: number): block.BlockOp {
     const rw = this.#rw;
     const first = i * this.#maxBlocks;
@@ -85,7 +108,7 @@ export class SplitOp {
     return block.BlockOp.rw({
       command: { opcode: rw.command.opcode, flags },
       extra: rw.extra,
-      vmo: rw.vmo,
+      vmo: this.#lending.lendVmo(this.#vmo),
       length,
       offsetDev: rw.offsetDev + offset,
       offsetVmo: rw.offsetVmo + offset,

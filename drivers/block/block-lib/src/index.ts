@@ -15,10 +15,13 @@ export {
   connectParentBlock,
   fidlParent,
   isOffered,
+  lastTransport,
   offeredInstance,
   queueAsync,
+  vmoLending,
   type OfferedInstance,
   type OpCompletion,
   type ParentBlock,
+  type VmoLending,
 } from './parentBlock.js';
 export { readBlocks, writeBlocks } from './parentIo.js';

@@ -12,7 +12,8 @@
  * an op split in several parts) stays usable, and `returnVmo` closes what
  * came back.
  *
- * Shared by gpt, fvm and zxcrypt.
+ * Shared by gpt, fvm and zxcrypt; block-core (a BlockImpl client, not a
+ * Block one) uses `vmoLending` alone for the parts of the ops it splits.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import { serviceName, type DriverBase, type ServiceTransport } from '@fdf/framework';
@@ -25,25 +26,38 @@ export const BLOCK_BIND_PROTOCOL = 'fuchsia.block.BIND_PROTOCOL.BLOCK';
 /** How an op comes back: its status and the op as the parent returned it. */
 export type OpCompletion = (status: Status, op: block.BlockOp) => void;
 
-export interface ParentBlock {
-  readonly transport: ServiceTransport;
-  query(): Promise<block.BlockQueryResult>;
-  /** Starts `op` on the parent; `done` runs exactly once, possibly before `queue` returns. */
-  queue(op: block.BlockOp, arena: Arena | undefined, done: OpCompletion): void;
+/**
+ * The VMO lend/return rule for one hop, on its own: what a driver that is not
+ * a fdf.block/Block client (block-core, a BlockImpl client) uses for the
+ * parts of an op it splits, so the rule lives in one place.
+ */
+export interface VmoLending {
   /** The handle to put in an op for the parent (the VMO itself, or a duplicate across hosts). */
   lendVmo(vmo: Vmo): Vmo;
   /** Gives back a handle an op returned with; closes it when it was a duplicate or a moved handle. */
   returnVmo(returned: Handle, own: Vmo): void;
 }
 
+export interface ParentBlock extends VmoLending {
+  readonly transport: ServiceTransport;
+  query(): Promise<block.BlockQueryResult>;
+  /** Starts `op` on the parent; `done` runs exactly once, possibly before `queue` returns. */
+  queue(op: block.BlockOp, arena: Arena | undefined, done: OpCompletion): void;
+}
+
 function statusOf(err: unknown): Status {
   return StatusError.is(err) ? err.status : Status.ERR_INTERNAL;
 }
 
-function lendFor(transport: ServiceTransport): Pick<ParentBlock, 'lendVmo' | 'returnVmo'> {
-  if (transport !== 'channel') {
-    return { lendVmo: (vmo) => vmo, returnVmo: () => undefined };
-  }
+const BY_REFERENCE: VmoLending = { lendVmo: (vmo) => vmo, returnVmo: () => undefined };
+
+/**
+ * The lend/return rule for a hop over `transport`: by reference in this host
+ * (Banjo, Driver transport), a duplicate across hosts (Channel transport),
+ * where the handle written into a message moves with it.
+ */
+export function vmoLending(transport: ServiceTransport): VmoLending {
+  if (transport !== 'channel') return BY_REFERENCE;
   return {
     lendVmo: (vmo) => vmo.duplicate(),
     returnVmo: (returned, own) => {
@@ -72,7 +86,7 @@ export function fidlParent(client: block.BlockClient, transport: ServiceTranspor
         (err: unknown) => done(statusOf(err), op),
       );
     },
-    ...lendFor(transport),
+    ...vmoLending(transport),
   };
 }
 
@@ -94,7 +108,7 @@ export function banjoParent(client: blockBanjo.BlockBanjoClient): ParentBlock {
         else throw err;
       }
     },
-    ...lendFor('banjo'),
+    ...vmoLending('banjo'),
   };
 }
 
@@ -130,8 +144,8 @@ export function isOffered(driver: DriverBase, protocolName: string): boolean {
   return driver.incoming.routes.some((r) => r.offer.startsWith(prefix));
 }
 
-/** The transport of the connection made last (right after `connect`). */
-function lastTransport(driver: DriverBase): ServiceTransport {
+/** The transport of the connection made last (right after `incoming.connect`). */
+export function lastTransport(driver: DriverBase): ServiceTransport {
   const connections = driver.incoming.connections;
   return connections[connections.length - 1]?.transport ?? 'driver';
 }

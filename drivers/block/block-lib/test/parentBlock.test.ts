@@ -15,6 +15,7 @@ import {
   blockServer,
   fidlParent,
   queueAsync,
+  vmoLending,
   type BlockDevice,
   type OpCompletion,
 } from '../src/index.js';
@@ -111,6 +112,21 @@ describe('fidlParent', () => {
     expect(vmo.closed).toBe(false);
     // Its own handle coming back is never closed.
     remote.returnVmo(vmo, vmo);
+    expect(vmo.closed).toBe(false);
+  });
+
+  it('vmoLending is that rule on its own (block-core lends it to the parts of a split op)', () => {
+    const vmo = Vmo.create(512);
+    for (const transport of ['driver', 'banjo'] as const) {
+      expect(vmoLending(transport).lendVmo(vmo)).toBe(vmo);
+    }
+    const channel = vmoLending('channel');
+    const lent = channel.lendVmo(vmo);
+    expect(lent).not.toBe(vmo);
+    channel.returnVmo(lent, vmo);
+    expect(lent.closed).toBe(true);
+    // A handle that already moved on (closed) is not closed twice.
+    channel.returnVmo(lent, vmo);
     expect(vmo.closed).toBe(false);
   });
 });
