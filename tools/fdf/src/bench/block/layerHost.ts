@@ -90,7 +90,7 @@ switch (data.role) {
   }
   case 'block-core': {
     const impl = createChannelClient(block.BlockImpl, needParent(data), serve);
-    const core = await BlockCore.create(driverImplPort(impl));
+    const core = await BlockCore.create(driverImplPort(impl, 'channel'));
     bindChannelServer(block.Block, child, blockCoreOffers.server(core), serve);
     break;
   }
