@@ -12,7 +12,7 @@
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import { DriverBase, type ChildNode, type WorkloadResult } from '@fdf/framework';
-import { Status, StatusError } from '@fdf/zx';
+import { Status, StatusError, type Vmo } from '@fdf/zx';
 import { ramdiskBanjoOps } from './blockImplBanjo.js';
 import { blockImplServer } from './blockImplServer.js';
 import { parseRamdiskConfig, type RamdiskConfig, type RamdiskFaults } from './config.js';
@@ -39,13 +39,19 @@ export class RamdiskDriver extends DriverBase {
     if (device === undefined) {
       throw new StatusError(
         Status.ERR_NOT_FOUND,
-        `${this.name}: node ${this.node.path} has no board device behind it; ramdisk binds to a board device of type ramdisk with config { blockSize, blockCount }`,
+        `${this.name}: node ${this.node.path} has no board device behind it; ${this.name} binds to a board device of type ramdisk with config { blockSize, blockCount }`,
       );
     }
+    const where = `device '${device.name}' config`;
+    const { deviceConfig, storage } = await this.prepareStorage(
+      (device.config ?? {}) as Record<string, unknown>,
+      where,
+    );
     // Checked here first so a bad board entry is named as such.
-    const config = parseRamdiskConfig(device.config, `device '${device.name}' config`);
-    const ramdisk = new RamdiskDevice(device.config as RamdiskConfig, {
+    const config = parseRamdiskConfig(deviceConfig, where);
+    const ramdisk = new RamdiskDevice(deviceConfig as unknown as RamdiskConfig, {
       dispatcher: this.dispatcher,
+      ...(storage === undefined ? {} : { storage }),
       counters: this.counters,
       onRemoved: () => this.#onRemoved(),
       onError: (err) => this.#logError(err),
@@ -68,6 +74,19 @@ export class RamdiskDriver extends DriverBase {
     this.logger.info(
       `serving ${config.blockCount} blocks of ${config.blockSize} B, ${timing} (${this.variant} variant)`,
     );
+  }
+
+  /**
+   * Where the disk's bytes live. The ramdisk's own memory by default; a
+   * driver built on this one (image-ramdisk) takes its extra config keys out
+   * here and returns the storage it prepared. `deviceConfig` must then hold
+   * only RamdiskConfig fields.
+   */
+  protected prepareStorage(
+    config: Record<string, unknown>,
+    _where: string,
+  ): Promise<{ deviceConfig: Record<string, unknown>; storage?: Vmo }> {
+    return Promise.resolve({ deviceConfig: config });
   }
 
   /** Ops still waiting for their modeled time would never complete once the dispatcher is gone. */
