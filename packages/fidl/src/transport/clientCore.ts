@@ -12,6 +12,7 @@ import type { MethodInfo } from './methodInfo.js';
 import { isArena } from './isArena.js';
 import { PendingCall, PendingCalls } from './pendingCalls.js';
 import type { AnyProtocol } from './protocol.js';
+import { ReplyPromise } from './replyPromise.js';
 import { callResult } from './results.js';
 import { newStats, type TransportStats } from './types.js';
 
@@ -40,7 +41,15 @@ export abstract class ClientCore<P = MethodInfo> {
   epitaph: Status | null = null;
   #resolveClosed!: (s: Status) => void;
 
-  constructor(readonly proto: AnyProtocol) {
+  /**
+   * `thenOnDispatcher`: replies are handled on a dispatcher, so two-way calls
+   * return a ReplyPromise, whose `then` callbacks run there when the reply is
+   * handled; otherwise a plain promise.
+   */
+  constructor(
+    readonly proto: AnyProtocol,
+    readonly thenOnDispatcher: boolean,
+  ) {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const m of proto.methods) {
       if (m.kind === 'event')
@@ -73,7 +82,8 @@ export abstract class ClientCore<P = MethodInfo> {
       get isClosed(): boolean {
         return isClosed();
       },
-      close: () => this.teardown(Status.ERR_CANCELED),
+      // Not on the reader's path: pending calls' callbacks run in a microtask, not inside close().
+      close: () => this.teardown(Status.ERR_CANCELED, undefined, false),
     };
     for (const m of this.proto.methods) {
       if (m.kind === 'event') continue;
@@ -103,13 +113,15 @@ export abstract class ClientCore<P = MethodInfo> {
 
   twoWay(m: MethodInfo, plan: P, request: unknown, arena: Arena | undefined): Promise<unknown> {
     if (this.closeStatus !== null) return Promise.reject(this.closedError(m.fidlName));
-    const promise = new Promise(captureSettlers);
+    const reply = this.thenOnDispatcher ? new ReplyPromise<unknown>(captureSettlers) : null;
+    const promise = reply ?? new Promise(captureSettlers);
     const call = new PendingCall(
       m,
       plan,
       newResolve as (value: unknown) => void,
       newReject as (err: unknown) => void,
       arena ?? null,
+      reply,
     );
     newResolve = null;
     newReject = null;
@@ -119,7 +131,7 @@ export abstract class ClientCore<P = MethodInfo> {
       this.send(m, plan, request, arena, txid);
     } catch (err) {
       this.pending.take(txid);
-      call.reject(err);
+      call.fail(err, false);
     }
     return promise;
   }
@@ -138,7 +150,7 @@ export abstract class ClientCore<P = MethodInfo> {
     const call = this.pending.take(txid);
     if (call === undefined || call.method.ordinal !== ordinal) {
       if (call !== undefined)
-        call.reject(new StatusError(Status.ERR_INVALID_ARGS, 'reply with the wrong ordinal'));
+        call.fail(new StatusError(Status.ERR_INVALID_ARGS, 'reply with the wrong ordinal'), true);
       this.protocolError(
         new StatusError(
           Status.ERR_INVALID_ARGS,
@@ -150,13 +162,20 @@ export abstract class ClientCore<P = MethodInfo> {
     return call;
   }
 
-  /** Resolves `call` with what the caller sees (payload, Result, or a transport error). */
+  /**
+   * Settles `call` with what the caller sees (payload, Result, or a transport
+   * error). Called while the reply is handled on the client's dispatcher: the
+   * caller's `then` callbacks run inside (they never throw out of it).
+   */
   settle(call: PendingCall<P>, payload: unknown): void {
+    let result: unknown;
     try {
-      call.resolve(callResult(call.method, this.proto.name, payload));
+      result = callResult(call.method, this.proto.name, payload);
     } catch (err) {
-      call.reject(err);
+      call.fail(err, true);
+      return;
     }
+    call.fulfil(result);
   }
 
   /** The event method of `ordinal`, or null (after dealing with it) when this client does not know it. */
@@ -191,9 +210,12 @@ export abstract class ClientCore<P = MethodInfo> {
   /**
    * Ends the client once: closes the channel, fails pending calls, completes
    * the event streams, resolves `closed` with `status`. An orderly ZX_OK
-   * epitaph still fails pending calls, with ZX_ERR_PEER_CLOSED.
+   * epitaph still fails pending calls, with ZX_ERR_PEER_CLOSED. `fromReader`:
+   * called while a message or the close is handled on the client's
+   * dispatcher (the pending calls' `then` callbacks run now), not by the
+   * caller's `close()`.
    */
-  teardown(status: Status, cause?: unknown): void {
+  teardown(status: Status, cause?: unknown, fromReader = true): void {
     if (this.closeStatus !== null) return;
     this.closeStatus = status;
     this.stopTransport();
@@ -207,7 +229,7 @@ export abstract class ClientCore<P = MethodInfo> {
               ? `${this.proto.name}: the client was closed before the reply came`
               : `${this.proto.name}: the channel closed (${statusName(status)}) before the reply came`,
           );
-    this.pending.failAll(() => reason);
+    this.pending.failAll(() => reason, fromReader);
     for (const { source } of this.events.values()) source.complete();
     this.#resolveClosed(status);
   }

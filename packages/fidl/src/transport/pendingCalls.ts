@@ -1,5 +1,6 @@
 import type { Arena } from '@fdf/runtime';
 import type { MethodInfo } from './methodInfo.js';
+import { ReplyPromise } from './replyPromise.js';
 
 /** One two-way call waiting for its reply: the promise's settle functions and what the reply needs. */
 export class PendingCall<P = unknown> {
@@ -18,7 +19,29 @@ export class PendingCall<P = unknown> {
     readonly reject: (err: unknown) => void,
     /** Driver transport: the arena the caller gave and still holds; reply buffers in it need no copy. */
     readonly callerArena: Arena | null,
+    /**
+     * The promise the caller got, when its `then` callbacks run on the
+     * client's dispatcher (`resolve` and `reject` are its own settle
+     * functions); null for a plain promise.
+     */
+    readonly reply: ReplyPromise<unknown> | null = null,
   ) {}
+
+  /** The reply came, on the client's dispatcher: the caller's `then` callbacks run now. */
+  fulfil(value: unknown): void {
+    this.resolve(value);
+    if (this.reply !== null) ReplyPromise.settled(this.reply, true, value, true);
+  }
+
+  /**
+   * The call failed. `now`: the failure was seen on the client's dispatcher
+   * (a bad reply, the channel closing), so the caller's `then` callbacks run
+   * now; else (the caller closed the client) in a microtask.
+   */
+  fail(err: unknown, now: boolean): void {
+    this.reject(err);
+    if (this.reply !== null) ReplyPromise.settled(this.reply, false, err, now);
+  }
 }
 
 const MAX_TXID = 0x7fffffff;
@@ -75,8 +98,11 @@ export class PendingCalls<P = unknown> {
     return undefined;
   }
 
-  /** Rejects every pending call with `err(call)`, in the order they were made: none may hang. */
-  failAll(err: (call: PendingCall<P>) => unknown): void {
+  /**
+   * Rejects every pending call with `err(call)`, in the order they were made:
+   * none may hang. `now` as in PendingCall.fail.
+   */
+  failAll(err: (call: PendingCall<P>) => unknown, now = true): void {
     const calls: PendingCall<P>[] = [];
     for (const head of this.#slots) {
       for (let c = head; c !== null; c = c.nextInSlot) calls.push(c);
@@ -85,7 +111,7 @@ export class PendingCalls<P = unknown> {
     for (const c of calls) c.nextInSlot = null;
     this.#slots.fill(null);
     this.#size = 0;
-    for (const c of calls) c.reject(err(c));
+    for (const c of calls) c.fail(err(c), now);
   }
 
   #find(txid: number): PendingCall<P> | null {

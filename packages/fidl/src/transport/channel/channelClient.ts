@@ -17,8 +17,10 @@ export interface ChannelBindingOptions {
   /**
    * Where messages are handled: posted to this dispatcher, so a driver's
    * Channel-transport callbacks follow the same threading rules as its
-   * Driver-transport ones. Default: the dispatcher running now; null, or no
-   * current dispatcher, handles them straight from the event loop.
+   * Driver-transport ones (a client's `then` callbacks registered before the
+   * reply run in that task, see replyPromise.ts). Default: the dispatcher
+   * running now; null, or no current dispatcher, handles them straight from
+   * the event loop (and two-way calls return plain promises).
    */
   dispatcher?: Dispatcher | null;
 }
@@ -43,7 +45,7 @@ class ChannelClient extends ClientCore {
     readonly channel: ZxChannel,
     dispatcher: Dispatcher | null,
   ) {
-    super(proto);
+    super(proto, dispatcher !== null);
     this.reader = new ZxReader(channel, dispatcher, {
       onMessage: (msg) => this.#onMessage(msg),
       onClosed: (status) => this.onTransportClosed(status),
@@ -96,7 +98,7 @@ class ChannelClient extends ClientCore {
         } catch (err) {
           // The reply does not decode: this call fails with the decode error, and the
           // channel closes with it, since the peer no longer speaks the protocol.
-          call.reject(err);
+          call.fail(err, true);
           throw err;
         }
         this.settle(call, body);

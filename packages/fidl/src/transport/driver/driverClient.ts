@@ -1,8 +1,9 @@
 /**
  * The asynchronous Driver-transport client: requests go to the server by
- * reference with their arena, replies resolve promises, events feed streams.
+ * reference with their arena, replies settle promises, events feed streams.
  * Replies and events are read on the client's dispatcher, so they obey the
- * runtime's threading rules like any other callback of the driver.
+ * runtime's threading rules like any other callback of the driver; a `then`
+ * registered before the reply runs there too (see replyPromise.ts).
  */
 import { Arena, Dispatcher, type Channel, type Message } from '@fdf/runtime';
 import { Status, StatusError } from '@fdf/zx';
@@ -49,7 +50,7 @@ class DriverClient extends ClientCore<DriverMethod> implements ReaderCallbacks {
     readonly channel: Channel,
     dispatcher: Dispatcher,
   ) {
-    super(proto);
+    super(proto, true);
     this.reader = new ChannelReader(channel, dispatcher, this);
   }
 
@@ -102,7 +103,7 @@ class DriverClient extends ClientCore<DriverMethod> implements ReaderCallbacks {
               ? frame.payload
               : response.outOfArena(frame.payload, msg.arena, call.callerArena, this.stats);
         } catch (err) {
-          call.reject(err);
+          call.fail(err, true);
           return;
         }
         this.settle(call, payload);
