@@ -22,7 +22,7 @@ export class MemoryDisk {
   readonly bytes: Uint8Array;
   readonly blockSize: number;
   readonly ops: LoggedOp[] = [];
-  /** Banjo completions run from a task of the disk's dispatcher instead of inside queue(). */
+  /** Completions (Banjo and Block) run from a task of the disk's dispatcher, not inside queue(). */
   completeLater = false;
   /** Writes touching any of these device blocks fail with ERR_IO. */
   readonly failWrites = new Set<bigint>();
@@ -90,7 +90,13 @@ export class MemoryDisk {
     const outgoing = new OutgoingDirectory('memory-disk', dispatcher);
     outgoing.addService(block.Block, {
       query: (completer) => completer.reply(this.query()),
-      queue: ({ op }, completer) => completer.reply({ status: this.run(op), op }),
+      queue: ({ op }, completer) => {
+        if (!this.completeLater) {
+          completer.reply({ status: this.run(op), op });
+          return;
+        }
+        this.#dispatcher?.post(() => completer.reply({ status: this.run(op), op }));
+      },
     });
     outgoing.addBanjo(
       blockBanjo.Block,
