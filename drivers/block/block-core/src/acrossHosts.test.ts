@@ -27,7 +27,9 @@ afterEach(async () => {
 });
 
 /** The device in host `ramdisk`, block-core in host `core`: BlockImpl over the Channel transport. */
-async function boot(device: MemoryDevice): Promise<{ stack: TestStack; driver: BlockCoreDriver }> {
+async function boot(
+  device: MemoryDevice,
+): Promise<{ stack: TestStack; driver: BlockCoreDriver; outgoing: OutgoingDirectory }> {
   stack = new TestStack();
   const dispatcher = env.createDispatcherWithOwner({ name: 'ramdisk' }, { name: 'ramdisk' });
   const outgoing = new OutgoingDirectory('ramdisk', dispatcher);
@@ -43,7 +45,7 @@ async function boot(device: MemoryDevice): Promise<{ stack: TestStack; driver: B
     'ramdisk',
   );
   const driver = await stack.start(DEVICE, BlockCoreDriver, { name: 'block-core', host: 'core' });
-  return { stack, driver };
+  return { stack, driver, outgoing };
 }
 
 /** Queues `op` on block-core's Block; resolves with the reply once everything settled. */
@@ -114,20 +116,58 @@ describe('block-core across hosts (Channel transport to the device)', () => {
     expect(driver.core?.inFlight).toBe(0);
   });
 
-  it('an op within the max transfer goes down whole and comes back with the handle its reply carries', async () => {
+  it('an op within the max transfer goes down whole with a lent handle and comes back with its caller handle', async () => {
     const device = new MemoryDevice(BS, 32, 8 * BS);
     const { stack } = await boot(device);
+    const handles = watchHandles();
     const src = patternVmo(4 * BS, 3);
     const expected = sha256(src.read(0, 4 * BS));
-    const wrote = await queue(stack, writeOp(src, 4, 0));
+    const write = writeOp(src, 4, 0);
+    const wrote = await queue(stack, write);
     expect(wrote.status).toBe(Status.OK);
     expect(device.issued).toHaveLength(1);
     expect(sha256(device.bytes.subarray(0, 4 * BS))).toBe(expected);
-    // Passed through untouched: the handle moved to the device and came back in the reply.
-    expect(src.closed).toBe(true);
-    const back = wrote.op.$tag === 'rw' ? wrote.op.rw.vmo : null;
-    expect(back).toBeInstanceOf(Vmo);
-    expect(sha256((back as Vmo).read(0, 4 * BS))).toBe(expected);
+    // One duplicate moved to the device; the handle its reply carried was closed once;
+    // the caller's own handle never left and comes back with the op, still open.
+    expect(handles.lent).toHaveLength(1);
+    expect(handles.lent[0]?.closed).toBe(true);
+    expect(handles.closed).toHaveLength(1);
+    expect(handles.closed[0]).not.toBe(src);
+    expect(src.closed).toBe(false);
+    expect(wrote.op.$tag === 'rw' && wrote.op.rw.vmo).toBe(src);
+    expect(sha256(src.read(0, 4 * BS))).toBe(expected);
+  });
+
+  it('the device host going away while a whole op is out: ERR_PEER_CLOSED once, the caller keeps its VMO', async () => {
+    const device = new MemoryDevice(BS, 32, 8 * BS);
+    device.mode = { kind: 'manual' };
+    const { stack, driver, outgoing } = await boot(device);
+    const src = patternVmo(4 * BS, 9);
+    const client = stack.connect(block.Block, CORE);
+    let completions = 0;
+    const reply = client.queue({ op: writeOp(src, 4, 0) }).then((r) => {
+      completions++;
+      return r;
+    });
+    await stack.settle();
+    expect(device.issued).toHaveLength(1);
+    expect(completions).toBe(0);
+    // The device's side closes its channels, as when its host dies.
+    outgoing.close();
+    const got = await reply;
+    await stack.settle();
+    expect(got.status).toBe(Status.ERR_PEER_CLOSED);
+    expect(completions).toBe(1);
+    expect(got.op.$tag === 'rw' && got.op.rw.vmo).toBe(src);
+    expect(src.closed).toBe(false);
+    expect(src.read(0, BS)).toHaveLength(BS);
+    expect(
+      stack
+        .host('core')
+        .reports()
+        .map((r) => r.state),
+    ).toEqual(['running']);
+    expect(driver.core?.inFlight).toBe(0);
   });
 
   it('a part that fails completes the original once with its status; the caller keeps its VMO', async () => {

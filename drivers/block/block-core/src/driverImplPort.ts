@@ -7,11 +7,14 @@
  * failure (the ramdisk's host went away), or a client that refuses to send
  * the op, completes the op with its status.
  *
- * `transport` picks the VMO lending rule for the parts of a split op
- * (block-lib's `vmoLending`); pass the transport the connection has.
+ * `transport` picks the VMO lending rule (block-lib's `vmoLending`); pass
+ * the transport the connection has. Across hosts every op is lent: a whole op
+ * is sent with a duplicate of its VMO (block-lib's `lendOp`) and completes
+ * with the caller's own handle, even when the device's host dies while the op
+ * is out; the parts of a split op carry the duplicates SplitOp lent them.
  */
 import type { block } from '@fdf/bindings';
-import { vmoLending } from '@fdf/block-lib';
+import { lendOp, vmoLending, type LentOp } from '@fdf/block-lib';
 import type { ServiceTransport } from '@fdf/framework';
 import { Status, StatusError } from '@fdf/zx';
 import type { BlockImplPort } from './blockImplPort.js';
@@ -24,22 +27,32 @@ export function driverImplPort(
   client: block.BlockImplClient,
   transport: ServiceTransport = 'driver',
 ): BlockImplPort {
+  const lending = vmoLending(transport);
   return {
     query: () => client.query(),
     queue(op, complete, arena) {
+      let lent: LentOp;
       let reply: Promise<block.BlockImplQueueResponse>;
       try {
-        reply = arena === null ? client.queue({ op }) : client.queue({ op }, arena);
+        lent = lendOp(lending, op);
       } catch (err) {
-        // The binding refused the op before sending it (a closed client, a bad handle).
+        // The VMO cannot be lent across hosts (no DUPLICATE right): nothing is sent.
         complete(statusOf(err), op);
         return;
       }
+      try {
+        const sent = { op: lent.sent };
+        reply = arena === null ? client.queue(sent) : client.queue(sent, arena);
+      } catch (err) {
+        // The binding refused the op before sending it (a closed client, a bad handle).
+        complete(statusOf(err), lent.settle(undefined));
+        return;
+      }
       reply.then(
-        (r) => complete(r.status, r.op),
-        (err: unknown) => complete(statusOf(err), op),
+        (r) => complete(r.status, lent.settle(r.op)),
+        (err: unknown) => complete(statusOf(err), lent.settle(undefined)),
       );
     },
-    lending: vmoLending(transport),
+    lending,
   };
 }

@@ -10,15 +10,18 @@
  * and comes back as a new handle in the reply; `lendVmo` then hands the
  * parent a duplicate, so the driver's own handle (a shadow VMO, or the VMO of
  * an op split in several parts) stays usable, and `returnVmo` closes what
- * came back.
+ * came back. `queue` itself lends a whole op the same way (`lendOp`): the op
+ * sent carries a duplicate, the caller's op keeps its own handle and
+ * completes with it, whether the parent replies or goes away.
  *
  * Shared by gpt, fvm and zxcrypt; block-core (a BlockImpl client, not a
- * Block one) uses `vmoLending` alone for the parts of the ops it splits.
+ * Block one) uses `vmoLending` for the parts of the ops it splits and `lendOp`
+ * in its driverImplPort for whole ops.
  */
 import { block, blockBanjo } from '@fdf/bindings';
 import { serviceName, type DriverBase, type ServiceTransport } from '@fdf/framework';
 import type { Arena } from '@fdf/runtime';
-import { Status, StatusError, statusName, type Handle, type Vmo } from '@fdf/zx';
+import { Status, StatusError, statusName, Vmo, type Handle } from '@fdf/zx';
 
 /** fuchsia.BIND_PROTOCOL of a block device with no partition layer above it yet (block-core's child). */
 export const BLOCK_BIND_PROTOCOL = 'fuchsia.block.BIND_PROTOCOL.BLOCK';
@@ -51,6 +54,9 @@ function statusOf(err: unknown): Status {
 
 const BY_REFERENCE: VmoLending = { lendVmo: (vmo) => vmo, returnVmo: () => undefined };
 
+/** Duplicates made by a Channel-transport `lendVmo`: whoever lent one gives it back. */
+const LENT = new WeakSet<Handle>();
+
 /**
  * The lend/return rule for a hop over `transport`: by reference in this host
  * (Banjo, Driver transport), a duplicate across hosts (Channel transport),
@@ -59,34 +65,93 @@ const BY_REFERENCE: VmoLending = { lendVmo: (vmo) => vmo, returnVmo: () => undef
 export function vmoLending(transport: ServiceTransport): VmoLending {
   if (transport !== 'channel') return BY_REFERENCE;
   return {
-    lendVmo: (vmo) => vmo.duplicate(),
+    lendVmo: (vmo) => {
+      const lent = vmo.duplicate();
+      LENT.add(lent);
+      return lent;
+    },
     returnVmo: (returned, own) => {
       if (returned !== own && !returned.closed) returned.close();
     },
   };
 }
 
+/** A whole op lent for one hop: what to send, and how the caller's op comes back. */
+export interface LentOp {
+  /** The op to send: `op` itself, or a copy carrying a lent duplicate of its VMO. */
+  readonly sent: block.BlockOp;
+  /**
+   * The op to complete the caller with, from the one the parent returned
+   * (`undefined` when none came back: the op was refused or the parent went
+   * away). Gives back (closes) the lent handle and the one the reply carries;
+   * the op completes with the caller's own handle.
+   */
+  settle(returned: block.BlockOp | undefined): block.BlockOp;
+}
+
+/**
+ * Lends `op` to the parent by `lending`'s rule, as the one place that
+ * forwards whole ops across a hop does (fidlParent here, block-core's
+ * driverImplPort). By reference (Banjo, Driver transport) the op itself is
+ * sent and comes back as the parent returned it. Across hosts the op sent
+ * is a copy with a duplicate of its VMO, so the caller's handle never moves:
+ * if the host below dies while the op is out, the op still completes with a
+ * valid handle, and the driver above can return it upward. A handle that is
+ * already a lent duplicate (a part of a split op, a shadow VMO) is sent as it
+ * is: whoever lent it gives it back. Throws when the VMO cannot be lent (no
+ * DUPLICATE right): the caller completes the op with that status.
+ */
+export function lendOp(lending: VmoLending, op: block.BlockOp): LentOp {
+  const asReturned: LentOp = { sent: op, settle: (returned) => returned ?? op };
+  if (op.$tag !== 'rw' || !(op.rw.vmo instanceof Vmo) || LENT.has(op.rw.vmo)) return asReturned;
+  const own = op.rw.vmo;
+  const lent = lending.lendVmo(own);
+  if (lent === own) return asReturned;
+  LENT.delete(lent);
+  return {
+    sent: block.BlockOp.rw({ ...op.rw, vmo: lent }),
+    settle: (returned) => {
+      // Moved with the message (closed) once sent; closed here if it never left.
+      lending.returnVmo(lent, own);
+      if (returned === undefined) return op;
+      if (returned.$tag !== 'rw') return returned;
+      lending.returnVmo(returned.rw.vmo, own);
+      returned.rw.vmo = own;
+      return returned;
+    },
+  };
+}
+
 /** A parent reached through a fdf.block/Block client (Driver or Channel transport). */
 export function fidlParent(client: block.BlockClient, transport: ServiceTransport): ParentBlock {
+  const lending = vmoLending(transport);
   return {
     transport,
     query: () => client.query(),
     queue: (op, arena, done) => {
+      let lent: LentOp;
       let reply: Promise<block.BlockQueueResponse>;
       try {
-        reply = client.queue({ op }, arena);
+        lent = lendOp(lending, op);
+      } catch (err) {
+        // The VMO cannot be lent across hosts (no DUPLICATE right): nothing is sent.
+        done(statusOf(err), op);
+        return;
+      }
+      try {
+        reply = client.queue({ op: lent.sent }, arena);
       } catch (err) {
         // The binding refused the op before sending it (a closed client, a bad handle).
-        done(statusOf(err), op);
+        done(statusOf(err), lent.settle(undefined));
         return;
       }
       // A transport failure (the parent went away) still completes the op, with its status.
       reply.then(
-        (r) => done(r.status, r.op),
-        (err: unknown) => done(statusOf(err), op),
+        (r) => done(r.status, lent.settle(r.op)),
+        (err: unknown) => done(statusOf(err), lent.settle(undefined)),
       );
     },
-    ...vmoLending(transport),
+    ...lending,
   };
 }
 

@@ -30,14 +30,13 @@ export async function readBlocks(
 ): Promise<Uint8Array> {
   const bytes = count * blockSize;
   const vmo = Vmo.create(bytes);
-  const op = await queueAsync(
+  await queueAsync(
     parent,
     rwOp(block.BlockOpcode.READ, vmo, lba, count),
     `reading ${count} blocks at block ${lba}`,
   );
-  // Across hosts the VMO comes back as a new handle: read through the one returned.
-  const returned = op.$tag === 'rw' && op.rw.vmo instanceof Vmo ? op.rw.vmo : vmo;
-  return returned.read(0, bytes);
+  // The parent was lent the VMO (a duplicate across hosts): this handle is still ours.
+  return vmo.read(0, bytes);
 }
 
 /** Writes whole blocks (`bytes.length` a multiple of the block size) at `lba`. */

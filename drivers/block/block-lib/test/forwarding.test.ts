@@ -6,10 +6,12 @@
  * in the Banjo variant, the Driver variant in one host, and across hosts.
  */
 import { block, blockBanjo } from '@fdf/bindings';
-import { DriverBase, type DriverVariant } from '@fdf/framework';
+import { DriverBase, OutgoingDirectory, type DriverVariant } from '@fdf/framework';
+import { env } from '@fdf/runtime';
 import { Status, StatusError, Vmo } from '@fdf/zx';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  BLOCK_BIND_PROTOCOL,
   blockBanjoOps,
   blockServer,
   connectParentBlock,
@@ -232,5 +234,78 @@ describe('finding the parent', () => {
     );
     expect(op.$tag === 'rw' && op.rw.offsetDev).toBe(0n);
     expect(sameBytes(vmo.read(0, BS), plaintext(BS, 'block zero'))).toBe('equal');
+  });
+});
+
+describe('the parent host going away while a whole op is out (across hosts)', () => {
+  /** A disk in host `block` that can hold ops, and close its side as its host dying would. */
+  function holdingDisk(stack: TestStack): {
+    hold: () => void;
+    held: () => number;
+    die: () => void;
+  } {
+    const disk = new MemoryDisk(diskImage(), BS);
+    const dispatcher = env.createDispatcherWithOwner({ name: 'held-disk' }, { name: 'held-disk' });
+    const outgoing = new OutgoingDirectory('held-disk', dispatcher);
+    let holding = false;
+    let held = 0;
+    outgoing.addService(block.Block, {
+      query: (completer) => completer.reply(disk.query()),
+      queue: ({ op }, completer) => {
+        if (holding) held++;
+        else completer.reply({ status: disk.run(op), op });
+      },
+    });
+    stack.addProvider(DISK, outgoing, { 'fuchsia.BIND_PROTOCOL': BLOCK_BIND_PROTOCOL }, 'block');
+    return {
+      hold: () => (holding = true),
+      held: () => held,
+      die: () => outgoing.close(),
+    };
+  }
+
+  it('completes the op once with ERR_PEER_CLOSED, with the caller’s VMO still open; the child host lives on', async () => {
+    stack = new TestStack();
+    const disk = holdingDisk(stack);
+    const driver = await stack.start(DISK, PassThroughDriver, { name: 'pass', host: 'other' });
+    expect(driver.parent?.transport).toBe('channel');
+    disk.hold();
+
+    const child = stack.connectBlock(CHILD);
+    const data = plaintext(2 * BS, 'still mine');
+    const vmo = Vmo.create(2 * BS);
+    vmo.write(data, 0);
+    const op = rwOp(block.BlockOpcode.WRITE, vmo, 3n, 2);
+    const wrote = run(child, op);
+    await stack.settle();
+    expect(disk.held()).toBe(1);
+
+    disk.die();
+    const got = await wrote;
+    await stack.settle();
+    expect(got.status).toBe(Status.ERR_PEER_CLOSED);
+    expect(got.completions()).toBe(1);
+    // The caller's op comes back with its own handle, open and usable.
+    expect(got.op.$tag === 'rw' && got.op.rw.vmo).toBe(vmo);
+    expect(vmo.closed).toBe(false);
+    expect(sameBytes(vmo.read(0, 2 * BS), data)).toBe('equal');
+    // The host of the driver above did not crash; its next op fails the same way, once.
+    expect(
+      stack
+        .host('other')
+        .reports()
+        .map((r) => r.state),
+    ).toEqual(['running']);
+    const again = await run(child, rwOp(block.BlockOpcode.READ, vmo, 0n, 1));
+    await stack.settle();
+    expect(again.status).toBe(Status.ERR_PEER_CLOSED);
+    expect(again.completions()).toBe(1);
+    expect(vmo.closed).toBe(false);
+    expect(
+      stack
+        .host('other')
+        .reports()
+        .map((r) => r.state),
+    ).toEqual(['running']);
   });
 });
