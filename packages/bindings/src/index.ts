@@ -9,3 +9,5 @@ export * as block from './generated/fdf.block.js';
 export * as blockBanjo from './generated/fdf.block.banjo.js';
 export * as sample from './generated/fdf.sample.js';
 export * as zx from './generated/zx.js';
+/** The zx library's coding table, for bindings generated elsewhere that use `zx` types. */
+export { codingTable as zxCodingTable } from './generated/zx.ir.js';

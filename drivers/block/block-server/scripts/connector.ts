@@ -1,7 +1,7 @@
 /**
- * The bindings of fidl/connector.fidl, computed in memory: the library and
- * the coding table of `zx` it depends on (the generated code imports it from
- * a sibling file). `generate.ts` writes them to src/generated; a test checks
+ * The bindings of fidl/connector.fidl, computed in memory. The `zx` coding
+ * table it depends on is the one @fdf/bindings already ships, so the
+ * generated code imports it from there instead of carrying a copy. `generate.ts` writes them to src/generated; a test checks
  * that what is committed there is what this computes.
  */
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,11 @@ export const FIDL_FILE = fileURLToPath(new URL('../fidl/connector.fidl', import.
 export const GENERATED_DIR = fileURLToPath(new URL('../src/generated/', import.meta.url));
 export const REGENERATE = 'pnpm --filter @fdf/block-server generate';
 
-/** The files of src/generated: the library, its coding table, and zx's coding table. */
-const WANTED = new Set(['fdf.blockserver.ts', 'fdf.blockserver.ir.ts', 'zx.ir.ts']);
+/** The files of src/generated: the library and its coding table. */
+const WANTED = new Set(['fdf.blockserver.ts', 'fdf.blockserver.ir.ts']);
+
+const LOCAL_ZX = "import { codingTable as zx } from './zx.ir.js';";
+const SHARED_ZX = "import { zxCodingTable as zx } from '@fdf/bindings';";
 
 export function generateConnector(): EmittedFile[] {
   const { ir, diagnostics } = compileFidl(loadFidlFiles([FIDL_FILE]));
@@ -29,5 +32,9 @@ export function generateConnector(): EmittedFile[] {
       `fidl/connector.fidl does not compile; fix these first:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`,
     );
   }
-  return emitTypeScript(ir, { regenerateCommand: REGENERATE }).filter((f) => WANTED.has(f.path));
+  return emitTypeScript(ir, { regenerateCommand: REGENERATE })
+    .filter((f) => WANTED.has(f.path))
+    .map((f) =>
+      f.text.includes(LOCAL_ZX) ? { ...f, text: f.text.replace(LOCAL_ZX, SHARED_ZX) } : f,
+    );
 }

@@ -4,7 +4,7 @@
 
 import type { IrLibrary, IrRoot } from '@fdf/fidl';
 import { codingTableOf } from '@fdf/fidl';
-import { codingTable as zx } from './zx.ir.js';
+import { zxCodingTable as zx } from '@fdf/bindings';
 
 /** The IR of library fdf.blockserver, without doc comments. */
 export const libraryIr: IrLibrary = {
